@@ -35,3 +35,6 @@ test: build lint
 
 clean:
 	rm -rf dist reports
+
+# Targets of each part of the lab live beside it, in mk/.
+-include mk/*.mk

@@ -1,0 +1,53 @@
+// What the engine tells a live view (terminal or web) while a variant runs. The engine calls
+// `update` once per second and `event` for every platform event; views only read.
+import type { LabEvent } from '../platforms/platform.js';
+import type { RunResult, VerdictResult } from '../report/result-schema.js';
+
+export type LivePodState = 'Pending' | 'Ready' | 'NotReady' | 'Terminating' | 'Gone';
+
+export interface LivePod {
+  name: string;
+  app: string;
+  state: LivePodState;
+  /** Created after the run started (a scale-up or rollout pod). */
+  isNew: boolean;
+  /** OK calls this pod served in the last second. */
+  okPerSec: number;
+  /** Share of the last second's OK calls, 0..1. */
+  share: number;
+}
+
+export interface LiveSnapshot {
+  round: number;
+  variant: string;
+  /** Seconds since the run started. */
+  s: number;
+  /** Calls completed in the last second, by outcome. */
+  rates: { ok: number; unavailable: number; cancelled: number; other: number };
+  pods: LivePod[];
+  step: { index: number; total: number; title: string; narration: string } | null;
+  verdicts: VerdictResult[];
+}
+
+export interface RunInfo {
+  round: number;
+  roundName: string;
+  title: string;
+  variant: string;
+  platform: string;
+  symptom: string;
+}
+
+export interface LiveView {
+  start(info: RunInfo): void;
+  update(snapshot: LiveSnapshot): void;
+  event(event: LabEvent): void;
+  finish(result: RunResult): void;
+  close(): Promise<void>;
+}
+
+/** Step mode: the engine awaits the gate before each timeline action. */
+export interface StepGate {
+  /** Resolves when the trainer says go (Enter in the terminal, "Next" on the page). */
+  waitForNext(title: string): Promise<void>;
+}
