@@ -1,0 +1,184 @@
+// Polls every A pod's /stats (closed per-second buckets after a cursor) and every B pod's /stats
+// (cumulative counts) through the platform, every 500 ms, and keeps what each process reported.
+// A process is a pod name plus a bootId: a restarted or replaced pod starts a new series from
+// cursor 0, and a pod that vanished keeps the series it had.
+import type { Platform, PodInfo } from '../platforms/platform.js';
+import { monotonicNow } from '../platforms/platform.js';
+import type { BackendStats, StatsResponse } from '../../services/a/stats-schema.js';
+import type { BackendSeries, ClientSeries, PodRecord } from './run-data.js';
+
+export interface CollectorOptions {
+  /** Deployments whose pods are A processes (load generators). */
+  clients: string[];
+  /** The deployment of B, whose pods' /stats give the attempts B received. */
+  backend: string;
+  /** A's stats port and B's metrics port (both 9090 in the manifests). */
+  clientStatsPort?: number;
+  backendStatsPort?: number;
+  intervalMs?: number;
+  now?: () => number;
+}
+
+export type StatsSource = Pick<Platform, 'pods' | 'httpGet'>;
+
+export class Collector {
+  private readonly clientSeries: ClientSeries[] = [];
+  private readonly backendSeries: BackendSeries[] = [];
+  private readonly podRecords = new Map<string, PodRecord>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private readonly now: () => number;
+  /** Failed reads, for diagnostics: a pod that is starting or gone does not answer. */
+  failedReads = 0;
+  polls = 0;
+
+  constructor(
+    private readonly source: StatsSource,
+    private readonly opts: CollectorOptions,
+  ) {
+    this.now = opts.now ?? monotonicNow;
+  }
+
+  start(): void {
+    this.stopped = false;
+    const tick = (): void => {
+      if (this.stopped) return;
+      this.running = this.poll().finally(() => {
+        this.running = null;
+        if (!this.stopped) this.timer = setTimeout(tick, this.opts.intervalMs ?? 500);
+      });
+    };
+    tick();
+  }
+
+  /** Stops polling once the poll under way has finished. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** One round: list pods, then read every A and B pod that has an address. */
+  async poll(): Promise<void> {
+    let pods: PodInfo[];
+    try {
+      pods = await this.source.pods();
+    } catch {
+      this.failedReads++;
+      return;
+    }
+    this.recordPods(pods);
+    const live = pods.filter((p) => p.ip !== '' && p.phase !== 'Succeeded' && p.phase !== 'Failed');
+    await Promise.all([
+      ...live.filter((p) => this.opts.clients.includes(p.deployment)).map((p) => this.pollClient(p)),
+      ...live.filter((p) => p.deployment === this.opts.backend).map((p) => this.pollBackend(p)),
+    ]);
+    this.polls++;
+  }
+
+  clients(): ClientSeries[] {
+    return this.clientSeries;
+  }
+
+  backends(): BackendSeries[] {
+    return this.backendSeries;
+  }
+
+  pods(): PodRecord[] {
+    return [...this.podRecords.values()];
+  }
+
+  /** The A pods that answered at least once and have not vanished. */
+  liveClientPods(): string[] {
+    return [...new Set(this.clientSeries.map((s) => s.pod))].filter((p) => this.podRecords.get(p)?.vanishedAt === undefined);
+  }
+
+  private recordPods(pods: PodInfo[]): void {
+    const t = this.now();
+    const listed = new Set<string>();
+    for (const p of pods) {
+      listed.add(p.name);
+      const rec = this.podRecords.get(p.name);
+      if (rec) {
+        rec.lastSeen = t;
+        rec.last = p;
+      } else {
+        this.podRecords.set(p.name, { name: p.name, deployment: p.deployment, app: p.app, createdAt: p.createdAt, firstSeen: t, lastSeen: t, last: p });
+      }
+    }
+    for (const rec of this.podRecords.values()) {
+      if (!listed.has(rec.name) && rec.vanishedAt === undefined) rec.vanishedAt = t;
+    }
+  }
+
+  private async pollClient(pod: PodInfo): Promise<void> {
+    const latest = this.latestClient(pod.name);
+    let resp = await this.readClient(pod.name, latest?.cursor ?? 0);
+    if (resp === null) return;
+    // A new bootId means a new process whose seq started again from 1: the cursor we sent belonged
+    // to the old one and hid the new buckets, so ask again from the beginning.
+    if (latest !== undefined && resp.bootId !== latest.bootId && latest.cursor > 0) {
+      const again = await this.readClient(pod.name, 0);
+      if (again === null || again.bootId !== resp.bootId) return;
+      resp = again;
+    }
+    let series = this.clientSeries.find((s) => s.pod === pod.name && s.bootId === resp.bootId);
+    if (series === undefined) {
+      series = { pod: pod.name, deployment: pod.deployment, bootId: resp.bootId, cursor: 0, buckets: [], last: resp };
+      this.clientSeries.push(series);
+    }
+    const fresh = resp.buckets.filter((b) => b.seq > series.cursor).sort((x, y) => x.seq - y.seq);
+    series.buckets.push(...fresh);
+    series.cursor = Math.max(series.cursor, resp.cursor, ...fresh.map((b) => b.seq));
+    series.last = resp;
+  }
+
+  private latestClient(pod: string): ClientSeries | undefined {
+    const mine = this.clientSeries.filter((s) => s.pod === pod);
+    return mine[mine.length - 1];
+  }
+
+  private async readClient(pod: string, after: number): Promise<StatsResponse | null> {
+    const body = await this.read(pod, this.opts.clientStatsPort ?? 9090, `/stats?after=${after}`);
+    const parsed = body === null ? null : (parseJson(body) as StatsResponse | null);
+    if (parsed === null || parsed.service !== 'a' || typeof parsed.bootId !== 'string' || !Array.isArray(parsed.buckets)) {
+      if (body !== null) this.failedReads++;
+      return null;
+    }
+    return parsed;
+  }
+
+  private async pollBackend(pod: PodInfo): Promise<void> {
+    const body = await this.read(pod.name, this.opts.backendStatsPort ?? 9090, '/stats');
+    const stats = body === null ? null : (parseJson(body) as BackendStats | null);
+    if (stats === null || stats.service !== 'b' || typeof stats.bootId !== 'string') return;
+    const t = this.now();
+    let series = this.backendSeries.find((s) => s.pod === pod.name && s.bootId === stats.bootId);
+    if (series === undefined) {
+      series = { pod: pod.name, deployment: pod.deployment, bootId: stats.bootId, startedAt: stats.startedAt, samples: [], last: stats };
+      this.backendSeries.push(series);
+    }
+    // Counts are cumulative: keep the largest, whatever order the answers arrived in.
+    if (stats.received >= series.last.received) series.last = stats;
+    series.samples.push({ t, received: stats.received, shed: stats.shed });
+  }
+
+  private async read(pod: string, port: number, path: string): Promise<string | null> {
+    try {
+      return await this.source.httpGet(pod, port, path);
+    } catch {
+      this.failedReads++;
+      return null;
+    }
+  }
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,263 @@
+// Every figure of a report, computed from the collected run over one window. A bucket belongs to a
+// window when the middle of its second does; pods count when they existed during the window.
+import type { LabEvent } from '../platforms/platform.js';
+import type { Accounting, TimelineSecond } from '../report/result-schema.js';
+import type { StatsBucket } from '../../services/a/stats-schema.js';
+import { summarise } from './histogram.js';
+import type { ClientSeries, RunData, TimeRange } from './run-data.js';
+
+export interface Figures {
+  /** Length of the window, seconds. */
+  seconds: number;
+  scheduled: number;
+  skipped: number;
+  /** Calls completed in the window, every outcome. */
+  calls: number;
+  ok: number;
+  errors: number;
+  byCode: Record<string, number>;
+  errorClasses: Record<string, number>;
+  unavailableRate: number | null;
+  errorRate: number | null;
+  /** OK calls per second. */
+  throughput: number | null;
+  perPod: Record<string, number>;
+  /** Backend pods that existed during the window, and those among them that served an OK call. */
+  podsTotal: number;
+  podsWithTraffic: number;
+  maxMeanShare: number | null;
+  latencyMs: { p50: number | null; p99: number | null; max: number | null };
+  /** Backend pods created during the run that existed in the window: seconds from creation to
+   *  their first OK call anywhere in the run (null: never), resolution 1 s, rounded up. */
+  newPods: Record<string, number | null>;
+  /** Those new pods that served no OK call inside the window. */
+  newPodsIdle: number;
+  /** Share of the window's OK calls that those new pods served. */
+  newPodsShare: number | null;
+  /** Backend pods serving at least one OK call, per second: median and largest. */
+  podsPerSecond: { median: number | null; max: number | null };
+  /** Attempts backend pods received in the window (retries and shed calls included). */
+  servedByB: number;
+  /** Readiness failures of backend pods that were not being deleted. */
+  readinessFailures: number;
+  /** How far behind its schedule A started calls (client saturation), worst second. */
+  lagMaxMs: number;
+}
+
+export interface FigureFilter {
+  /** Only A processes of these deployments (round 5 reads each protocol's own client). */
+  clients?: string[];
+}
+
+/** Start of each second whose middle lies in the range. */
+function inRange(bucket: { t: number }, range: TimeRange): boolean {
+  const mid = bucket.t + 500;
+  return mid >= range.from && mid < range.to;
+}
+
+function add(into: Record<string, number>, from: Record<string, number | undefined>): void {
+  for (const [k, v] of Object.entries(from)) if (v) into[k] = (into[k] ?? 0) + v;
+}
+
+function windowBuckets(data: RunData, range: TimeRange, filter: FigureFilter): StatsBucket[] {
+  const series = data.clients.filter((s) => filter.clients === undefined || filter.clients.includes(s.deployment));
+  return series.flatMap((s) => s.buckets.filter((b) => inRange(b, range)));
+}
+
+export interface PodLife {
+  name: string;
+  createdAt: number;
+  goneAt: number | null;
+}
+
+/** Backend pods with their lifetimes, from the platform's listings and its events together. */
+export function backendPods(data: RunData): PodLife[] {
+  const lives = new Map<string, PodLife>();
+  for (const rec of data.pods.filter((p) => p.deployment === data.backend)) {
+    lives.set(rec.name, { name: rec.name, createdAt: rec.createdAt, goneAt: rec.vanishedAt ?? null });
+  }
+  for (const e of data.events) {
+    if (e.pod === undefined || (e.deployment !== undefined && e.deployment !== data.backend)) continue;
+    const life = lives.get(e.pod);
+    if (e.type === 'pod-created' && e.deployment === data.backend && life === undefined) {
+      lives.set(e.pod, { name: e.pod, createdAt: e.t, goneAt: null });
+    } else if (e.type === 'pod-exited' && life !== undefined) {
+      life.goneAt = Math.min(life.goneAt ?? Infinity, e.t);
+    }
+  }
+  return [...lives.values()];
+}
+
+function existedDuring(p: PodLife, range: TimeRange): boolean {
+  return p.createdAt < range.to && (p.goneAt === null || p.goneAt > range.from);
+}
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+const round = (x: number, digits = 4): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Attempts a backend process received in the range: the growth of its cumulative count. */
+function receivedIn(samples: Array<{ t: number; received: number }>, startedAt: number, range: TimeRange): number {
+  const before = samples.filter((s) => s.t <= range.from);
+  const upto = samples.filter((s) => s.t <= range.to);
+  if (upto.length === 0) return 0;
+  const base = before.length ? before[before.length - 1].received : startedAt >= range.from ? 0 : samples[0].received;
+  return Math.max(0, upto[upto.length - 1].received - base);
+}
+
+function perSecondPods(buckets: StatsBucket[]): number[] {
+  const seconds = new Map<number, Set<string>>();
+  for (const b of buckets) {
+    const set = seconds.get(b.t) ?? new Set<string>();
+    for (const [pod, n] of Object.entries(b.perPod)) if (n > 0) set.add(pod);
+    seconds.set(b.t, set);
+  }
+  return [...seconds.values()].map((s) => s.size);
+}
+
+/** First second each pod served an OK call in (Unix ms of the second's end), over the whole run. */
+function firstServed(clients: ClientSeries[]): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const s of clients) {
+    for (const b of s.buckets) {
+      for (const [pod, n] of Object.entries(b.perPod)) {
+        if (n > 0 && b.t + 1000 < (first.get(pod) ?? Infinity)) first.set(pod, b.t + 1000);
+      }
+    }
+  }
+  return first;
+}
+
+function readinessFailures(events: LabEvent[], backend: string, range: TimeRange): number {
+  const deleted = new Set<string>();
+  let failures = 0;
+  for (const e of events) {
+    if (e.pod === undefined || e.deployment !== backend) continue;
+    if (e.type === 'pod-deleted' || e.type === 'sigterm-sent' || e.type === 'pod-exited') deleted.add(e.pod);
+    if (e.type === 'pod-not-ready' && !deleted.has(e.pod) && e.t >= range.from && e.t < range.to) failures++;
+  }
+  return failures;
+}
+
+export function computeFigures(data: RunData, range: TimeRange, filter: FigureFilter = {}): Figures {
+  const buckets = windowBuckets(data, range, filter);
+  const byCode: Record<string, number> = {};
+  const errorClasses: Record<string, number> = {};
+  const perPod: Record<string, number> = {};
+  let scheduled = 0;
+  let skipped = 0;
+  let calls = 0;
+  let lagMaxMs = 0;
+  for (const b of buckets) {
+    scheduled += b.scheduled;
+    skipped += b.skipped;
+    calls += b.completed;
+    lagMaxMs = Math.max(lagMaxMs, b.lagMaxMs);
+    add(byCode, b.byCode);
+    add(errorClasses, b.errorClasses);
+    add(perPod, b.perPod);
+  }
+  const ok = byCode.OK ?? 0;
+  const pods = backendPods(data).filter((p) => existedDuring(p, range));
+  for (const name of Object.keys(perPod)) if (!pods.some((p) => p.name === name)) pods.push({ name, createdAt: range.from, goneAt: null });
+  const podsWithTraffic = pods.filter((p) => (perPod[p.name] ?? 0) > 0).length;
+  const maxShare = Math.max(0, ...pods.map((p) => perPod[p.name] ?? 0));
+  const first = firstServed(data.clients);
+  const created = pods.filter((p) => p.createdAt >= data.t0);
+  const newPods = Object.fromEntries(
+    created.map((p) => {
+      const t = first.get(p.name);
+      return [p.name, t === undefined ? null : round(Math.max(0, t - p.createdAt) / 1000, 1)];
+    }),
+  );
+  const newOk = created.reduce((s, p) => s + (perPod[p.name] ?? 0), 0);
+  const perSecond = perSecondPods(buckets);
+  const latency = summarise(buckets.map((b) => b.latencyHistogram));
+  const seconds = Math.max(0, (range.to - range.from) / 1000);
+  return {
+    seconds: round(seconds, 1),
+    scheduled,
+    skipped,
+    calls,
+    ok,
+    errors: calls - ok,
+    byCode,
+    errorClasses,
+    unavailableRate: calls ? round((byCode.UNAVAILABLE ?? 0) / calls, 6) : null,
+    errorRate: calls ? round((calls - ok) / calls, 6) : null,
+    throughput: seconds > 0 && buckets.length ? round(ok / new Set(buckets.map((b) => b.t)).size, 1) : null,
+    perPod,
+    podsTotal: pods.length,
+    podsWithTraffic,
+    maxMeanShare: ok > 0 && pods.length > 0 ? round(maxShare / (ok / pods.length), 3) : null,
+    latencyMs: { p50: latency.p50, p99: latency.p99, max: latency.max },
+    newPods,
+    newPodsIdle: created.filter((p) => (perPod[p.name] ?? 0) === 0).length,
+    newPodsShare: created.length === 0 || ok === 0 ? null : round(newOk / ok, 6),
+    podsPerSecond: { median: median(perSecond), max: perSecond.length ? Math.max(...perSecond) : null },
+    servedByB: data.backends.reduce((s, b) => s + receivedIn(b.samples, b.startedAt, range), 0),
+    readinessFailures: readinessFailures(data.events, data.backend, range),
+    lagMaxMs,
+  };
+}
+
+/** scheduled = completed + in flight + skipped, for every A process (its last /stats) and in sum. */
+export function computeAccounting(clients: ClientSeries[]): Accounting {
+  const sum = { scheduled: 0, completed: 0, inFlight: 0, skipped: 0, ok: 0 };
+  const broken: string[] = [];
+  for (const s of clients) {
+    const t = s.last.totals;
+    sum.scheduled += t.scheduled;
+    sum.completed += t.completed;
+    sum.inFlight += t.inFlight;
+    sum.skipped += t.skipped;
+    sum.ok += t.ok;
+    if (t.scheduled !== t.completed + t.inFlight + t.skipped || !s.last.accountingOk) broken.push(s.pod);
+  }
+  const holds = clients.length > 0 && broken.length === 0 && sum.scheduled === sum.completed + sum.inFlight + sum.skipped;
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const processes = `${clients.length} A process${clients.length === 1 ? '' : 'es'}`;
+  const check =
+    clients.length === 0
+      ? 'no A process answered /stats: nothing to account for, so nothing is proven'
+      : `scheduled ${n(sum.scheduled)} = completed ${n(sum.completed)} + in flight ${n(sum.inFlight)} + skipped ${n(sum.skipped)} ` +
+        `over ${processes}: ${holds ? 'holds, every call accounted for' : `DOES NOT HOLD for ${broken.join(', ') || 'the sum'}`}`;
+  return { ...sum, holds, check };
+}
+
+/** The merged per-second timeline (all A processes summed), seconds relative to the run's start. */
+export function computeTimeline(data: RunData, range: TimeRange): TimelineSecond[] {
+  const seconds = new Map<number, StatsBucket[]>();
+  for (const s of data.clients) {
+    for (const b of s.buckets) {
+      if (!inRange(b, range)) continue;
+      const list = seconds.get(b.t) ?? [];
+      list.push(b);
+      seconds.set(b.t, list);
+    }
+  }
+  return [...seconds.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([t, bs]) => {
+      const byCode: Record<string, number> = {};
+      const perPod: Record<string, number> = {};
+      for (const b of bs) {
+        add(byCode, b.byCode);
+        add(perPod, b.perPod);
+      }
+      return {
+        s: Math.round((t - data.t0) / 1000),
+        scheduled: bs.reduce((x, b) => x + b.scheduled, 0),
+        completed: bs.reduce((x, b) => x + b.completed, 0),
+        skipped: bs.reduce((x, b) => x + b.skipped, 0),
+        byCode,
+        perPod,
+        p99Ms: summarise(bs.map((b) => b.latencyHistogram)).p99,
+      };
+    });
+}

@@ -1,0 +1,68 @@
+// What one run leaves behind for the figures: every A process's closed buckets and last totals,
+// every B process's cumulative counts over time, every pod the platform listed, and the events.
+// Collected once, read many times (live every second, then once per window at the end).
+import type { LabEvent, PodInfo } from '../platforms/platform.js';
+import type { BackendStats, StatsBucket, StatsResponse } from '../../services/a/stats-schema.js';
+
+/** One A process: a pod name and a bootId (a restarted container is a new process, same name). */
+export interface ClientSeries {
+  pod: string;
+  deployment: string;
+  bootId: string;
+  /** Seq of the last bucket received: the next poll asks for `after=cursor`. */
+  cursor: number;
+  buckets: StatsBucket[];
+  /** The last /stats answer: its totals are the accounting of this process. */
+  last: StatsResponse;
+}
+
+export interface BackendSample {
+  /** When the collector read it (Unix ms). */
+  t: number;
+  received: number;
+  shed: number;
+}
+
+/** One B process: cumulative counts, sampled at every poll. */
+export interface BackendSeries {
+  pod: string;
+  deployment: string;
+  bootId: string;
+  startedAt: number;
+  samples: BackendSample[];
+  last: BackendStats;
+}
+
+export interface PodRecord {
+  name: string;
+  deployment: string;
+  app: string;
+  createdAt: number;
+  /** First and last time the platform listed it. */
+  firstSeen: number;
+  lastSeen: number;
+  /** Set when a pod that was listed is listed no more. */
+  vanishedAt?: number;
+  last: PodInfo;
+}
+
+export interface RunData {
+  /** Start of the run: everything up, the timeline about to begin (Unix ms). */
+  t0: number;
+  /** End of the timeline (Unix ms). */
+  tEnd: number;
+  backend: string;
+  clients: ClientSeries[];
+  backends: BackendSeries[];
+  pods: PodRecord[];
+  /** Platform events and the runner's step events, in time order. */
+  events: LabEvent[];
+  /** Step marks by name (Unix ms). */
+  marks: Record<string, number>;
+}
+
+/** A time range in Unix ms, [from, to). */
+export interface TimeRange {
+  from: number;
+  to: number;
+}

@@ -1,0 +1,171 @@
+// The kind platform: the lab's objects on a real cluster, through kubectl for every change and the
+// API server's watch for every lifecycle event. It acts only on the target the safety rules allow.
+import {
+  LAB_NAMESPACE,
+  monotonicNow,
+  type K8sObject,
+  type LabEvent,
+  type Platform,
+  type PodInfo,
+} from '../platform.js';
+import { clientNodeApi, kubeConfigFor, type KubeApi } from './kube-api.js';
+import * as kubectl from './kubectl.js';
+import { deploymentNames, prepareObjects } from './objects.js';
+import { execaRunner, type CommandRunner } from './runner.js';
+import { confirmationLine, namespaceOwnership, parseKubeconfigView, resolveTarget, type Target, type TargetRequest } from './safety.js';
+import { EndpointSliceEvents, PodEvents, podInfo, type EndpointSliceJson, type PodJson, type WatchType } from './watch-events.js';
+
+export interface KindOptions extends TargetRequest {
+  /** Where the confirmation line and watch warnings go (stderr by default). */
+  print?: (line: string) => void;
+}
+
+export interface KindDeps {
+  runner: CommandRunner;
+  /** The API seam for a resolved target. */
+  api: (target: Target) => KubeApi;
+  now: () => number;
+}
+
+const DEFAULT_UP_TIMEOUT_MS = 300_000;
+const DEFAULT_ROLLOUT_TIMEOUT_MS = 180_000;
+const NAMESPACE_DELETE_TIMEOUT_MS = 120_000;
+
+const PODS_PATH = `/api/v1/namespaces/${LAB_NAMESPACE}/pods`;
+const SLICES_PATH = `/apis/discovery.k8s.io/v1/namespaces/${LAB_NAMESPACE}/endpointslices`;
+
+export class KindPlatform implements Platform {
+  readonly name = 'kind' as const;
+  private readonly deps: KindDeps;
+  private readonly print: (line: string) => void;
+  private target: Target | undefined;
+  private kubeApi: KubeApi | undefined;
+  /** Set just before the first command that changes the cluster: down() has something to undo. */
+  private touched = false;
+  private stopWatches: Array<() => void> = [];
+  private log: LabEvent[] = [];
+  private readonly listeners = new Set<(event: LabEvent) => void>();
+
+  constructor(
+    private readonly opts: KindOptions = {},
+    deps: Partial<KindDeps> = {},
+  ) {
+    this.deps = {
+      runner: deps.runner ?? execaRunner,
+      api: deps.api ?? ((target) => clientNodeApi(kubeConfigFor(target.context))),
+      now: deps.now ?? monotonicNow,
+    };
+    this.print = opts.print ?? ((line) => process.stderr.write(`${line}\n`));
+  }
+
+  private run(argv: string[], input?: string, timeoutMs?: number): Promise<string> {
+    return this.deps.runner.run(argv, { ...(input === undefined ? {} : { input }), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+  }
+
+  private async resolve(): Promise<Target> {
+    this.target ??= resolveTarget(this.opts, parseKubeconfigView(await this.run(kubectl.configView())));
+    return this.target;
+  }
+
+  private async api(): Promise<KubeApi> {
+    this.kubeApi ??= this.deps.api(await this.resolve());
+    return this.kubeApi;
+  }
+
+  private emit(event: LabEvent): void {
+    this.log.push(event);
+    for (const listener of this.listeners) listener(event);
+  }
+
+  async up(objects: K8sObject[], timeoutMs = DEFAULT_UP_TIMEOUT_MS): Promise<void> {
+    const deadline = this.deps.now() + timeoutMs;
+    const prepared = prepareObjects(objects, { image: this.opts.image });
+    const target = await this.resolve();
+    this.print(confirmationLine(target));
+    this.log = [];
+    await this.deleteLabNamespace(target);
+    await this.watch();
+    const list = { apiVersion: 'v1', kind: 'List', items: prepared };
+    await this.run(kubectl.apply(target), JSON.stringify(list));
+    const left = Math.max(1000, deadline - this.deps.now());
+    await Promise.all(deploymentNames(prepared).map((d) => this.run(kubectl.rolloutStatus(target, d, left), undefined, left + 5000)));
+  }
+
+  /** Deletes a namespace left by an earlier run, and waits until it is gone; refuses one not ours. */
+  private async deleteLabNamespace(target: Target): Promise<void> {
+    const ownership = namespaceOwnership(await this.run(kubectl.getNamespace(target)), target);
+    this.touched = true;
+    if (ownership === 'absent') return;
+    await this.run(kubectl.deleteNamespace(target, NAMESPACE_DELETE_TIMEOUT_MS), undefined, NAMESPACE_DELETE_TIMEOUT_MS + 5000);
+  }
+
+  private async watch(): Promise<void> {
+    const api = await this.api();
+    const pods = new PodEvents();
+    const slices = new EndpointSliceEvents();
+    const sources: Array<[string, string, (type: WatchType, obj: unknown, t: number) => LabEvent[]]> = [
+      ['pods', PODS_PATH, (type, obj, t) => pods.apply(type, obj as PodJson, t)],
+      ['EndpointSlices', SLICES_PATH, (type, obj, t) => slices.apply(type, obj as EndpointSliceJson, t)],
+    ];
+    for (const [what, path, translate] of sources) {
+      let warned = false;
+      const stop = await api.watch(
+        path,
+        (type, obj) => translate(type, obj, this.deps.now()).forEach((e) => this.emit(e)),
+        (err) => {
+          if (!warned) this.print(`kind: watching ${what} failed (${err.message}); reconnecting, events may be missing`);
+          warned = true;
+        },
+      );
+      this.stopWatches.push(stop);
+    }
+  }
+
+  async rolloutRestart(deployment: string): Promise<void> {
+    await this.run(kubectl.rolloutRestart(await this.resolve(), deployment));
+    this.emit({ t: this.deps.now(), type: 'rollout-started', deployment });
+  }
+
+  async waitForRollout(deployment: string, timeoutMs = DEFAULT_ROLLOUT_TIMEOUT_MS): Promise<void> {
+    await this.run(kubectl.rolloutStatus(await this.resolve(), deployment, timeoutMs), undefined, timeoutMs + 5000);
+    this.emit({ t: this.deps.now(), type: 'rollout-completed', deployment });
+  }
+
+  async scale(deployment: string, replicas: number): Promise<void> {
+    const target = await this.resolve();
+    const current = JSON.parse(await (await this.api()).get(`/apis/apps/v1/namespaces/${LAB_NAMESPACE}/deployments/${deployment}`)) as {
+      spec?: { replicas?: number };
+    };
+    await this.run(kubectl.scale(target, deployment, replicas));
+    this.emit({ t: this.deps.now(), type: 'scaled', deployment, detail: `replicas ${current.spec?.replicas ?? '?'} -> ${replicas}` });
+  }
+
+  async pods(): Promise<PodInfo[]> {
+    const list = JSON.parse(await (await this.api()).get(PODS_PATH)) as { items?: PodJson[] };
+    return (list.items ?? []).map(podInfo);
+  }
+
+  onEvent(listener: (event: LabEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  events(): LabEvent[] {
+    return [...this.log];
+  }
+
+  /** Through the API server's pod proxy: the only way in to a pod that needs no port-forward. */
+  async httpGet(pod: string, port: number, path: string): Promise<string> {
+    return (await this.api()).get(`${PODS_PATH}/${pod}:${port}/proxy/${path.replace(/^\/+/, '')}`);
+  }
+
+  async down(): Promise<void> {
+    for (const stop of this.stopWatches.splice(0)) stop();
+    if (!this.touched || !this.target) return;
+    await this.deleteLabNamespace(this.target);
+  }
+}
+
+export function createKindPlatform(opts: KindOptions = {}, deps: Partial<KindDeps> = {}): KindPlatform {
+  return new KindPlatform(opts, deps);
+}

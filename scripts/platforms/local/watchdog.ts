@@ -1,0 +1,33 @@
+// The lab's orphan watchdog, run as its own small process (node dist/.../watchdog.js). Pods are
+// spawned in their own process groups (so a Ctrl-C in the terminal reaches only the orchestrator,
+// which tears them down in order), and that means they would outlive an orchestrator that dies
+// abruptly (SIGKILL, a crash in native code). The orchestrator tells this process which pods it
+// started ("+PID" / "-PID" lines on stdin); when stdin ends, the orchestrator is gone, however it
+// died, and the watchdog SIGKILLs every process group still listed, then exits.
+import { createInterface } from 'node:readline';
+
+const pids = new Set<number>();
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+const lines = createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  const pid = Number(line.slice(1));
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  if (line.startsWith('+')) pids.add(pid);
+  else if (line.startsWith('-')) pids.delete(pid);
+});
+lines.on('close', () => {
+  for (const pid of pids) killGroup(pid);
+  process.exit(0);
+});

@@ -1,0 +1,89 @@
+// Renders a kustomize overlay into the Kubernetes objects both platforms apply. kubectl's built-in
+// kustomize does the rendering, so the lab reads exactly what `kubectl apply -k` would send.
+import { stat } from 'node:fs/promises';
+import { execa } from 'execa';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { PlatformError, type K8sObject } from './platform.js';
+
+export interface RenderOptions {
+  /** The kubectl binary to run (default `kubectl` from PATH). */
+  kubectl?: string;
+}
+
+const INSTALL_HINT = 'install it from https://kubernetes.io/docs/tasks/tools/ (the lab renders manifests with its built-in kustomize)';
+
+/** `kubectl kustomize DIR` as YAML text, for `lab render` and for renderOverlay. */
+export async function renderText(dir: string, options: RenderOptions = {}): Promise<string> {
+  const kubectl = options.kubectl ?? 'kubectl';
+  await assertDirectory(dir);
+  const result = await execa(kubectl, ['kustomize', dir], { reject: false, timeout: 60_000 });
+  if ((result as { code?: string }).code === 'ENOENT') throw new PlatformError(`${kubectl} not found: ${INSTALL_HINT}`);
+  if (result.timedOut) throw new PlatformError(`${kubectl} kustomize ${dir}: no answer within 60 s`);
+  if (result.exitCode !== 0) {
+    throw new PlatformError(`${kubectl} kustomize ${dir}: ${firstErrorLine(String(result.stderr ?? ''))}`);
+  }
+  return result.stdout;
+}
+
+/** The objects an overlay renders to, in kustomize's order. */
+export async function renderOverlay(dir: string, options: RenderOptions = {}): Promise<K8sObject[]> {
+  return parseManifests(await renderText(dir, options), `kubectl kustomize ${dir}`);
+}
+
+/** Parses a multi-document YAML stream into Kubernetes objects; empty documents are skipped. */
+export function parseManifests(yamlText: string, source = 'manifests'): K8sObject[] {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(yamlText, { lineCounter });
+  if (!Array.isArray(docs)) return [];
+  const objects: K8sObject[] = [];
+  for (const doc of docs) {
+    const error = doc.errors[0];
+    if (error) {
+      const { line, col } = lineCounter.linePos(error.pos[0]);
+      // The yaml package appends " at line L, column C:" and a code excerpt: the prefix says it.
+      const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      throw new PlatformError(`${source}:${line}:${col}: malformed YAML: ${reason}`);
+    }
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) continue;
+    const line = lineCounter.linePos(doc.contents?.range[0] ?? 0).line;
+    objects.push(asK8sObject(value, `${source}:${line}`));
+  }
+  return objects;
+}
+
+function asK8sObject(value: unknown, where: string): K8sObject {
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new PlatformError(`${where}: expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? 'a list' : typeof value}`);
+  }
+  const obj = value as Record<string, unknown>;
+  const metadata = obj.metadata as Record<string, unknown> | undefined;
+  const missing = [
+    typeof obj.apiVersion === 'string' && obj.apiVersion ? null : 'apiVersion',
+    typeof obj.kind === 'string' && obj.kind ? null : 'kind',
+    typeof metadata?.name === 'string' && metadata.name ? null : 'metadata.name',
+  ].filter((f): f is string => f !== null);
+  if (missing.length > 0) {
+    const what = typeof obj.kind === 'string' ? `${obj.kind} object` : 'object';
+    throw new PlatformError(`${where}: ${what} has no ${missing.join(', ')}`);
+  }
+  return obj as K8sObject;
+}
+
+async function assertDirectory(dir: string): Promise<void> {
+  const info = await stat(dir).catch(() => null);
+  if (!info) throw new PlatformError(`overlay directory not found: ${dir}`);
+  if (!info.isDirectory()) throw new PlatformError(`not an overlay directory (a file): ${dir}`);
+}
+
+/**
+ * kubectl prints either `error: REASON` or a klog line `E... "command failed" err="REASON"`, maybe
+ * after warnings; the reason is what a person needs, on one line.
+ */
+export function firstErrorLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const line = lines.find((l) => /^error:|^E\d{4} /i.test(l)) ?? lines[0] ?? 'failed with no message';
+  const klog = /\berr="((?:[^"\\]|\\.)*)"/.exec(line);
+  const reason = klog ? klog[1].replace(/\\(.)/g, '$1') : line;
+  return reason.replace(/^error:\s*/i, '');
+}

@@ -1,0 +1,62 @@
+// reports/<round>-<variant>.xml: one JUnit test case per verdict, so a CI server shows which fix
+// regressed. A failure carries what was measured against what was expected.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { RunResult, VerdictResult } from './result-schema.js';
+import { reportBaseName } from './json.js';
+
+// XML 1.0 allows tab, newline, carriage return and everything from 0x20 up, minus surrogates
+// (paired ones are fine) and U+FFFE/U+FFFF; anything else cannot appear even escaped.
+const INVALID_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+export function escapeXml(text: string): string {
+  return text
+    .replace(INVALID_XML, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+const attr = (name: string, value: string | number): string => `${name}="${escapeXml(String(value))}"`;
+
+function testCase(result: RunResult, v: VerdictResult, seconds: number): string {
+  const open = `    <testcase ${attr('classname', `round-${result.round}-${result.roundName}.${result.variant}`)} ${attr('name', v.name)} ${attr('time', seconds.toFixed(3))}>`;
+  const body = v.pass
+    ? `\n      <system-out>${escapeXml(`${v.explanation}\nmeasured ${String(v.measured)}; expected ${v.expected}`)}</system-out>`
+    : `\n      <failure ${attr('message', `measured ${String(v.measured)}, expected ${v.expected}`)} type="VerdictFailed">${escapeXml(v.explanation)}</failure>`;
+  return `${open}${body}\n    </testcase>`;
+}
+
+export function toJUnit(result: RunResult): string {
+  const failures = result.verdicts.filter((v) => !v.pass).length;
+  const perCase = result.verdicts.length ? result.durationS / result.verdicts.length : 0;
+  const props = [
+    ['platform', result.platform],
+    ['seed', String(result.seed)],
+    ['calls', String(result.calls)],
+    ['accounting', result.accounting.check],
+  ]
+    .map(([k, v]) => `      <property ${attr('name', k)} ${attr('value', v)}/>`)
+    .join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites ${attr('name', 'grpc-k8s-lab')} ${attr('tests', result.verdicts.length)} ${attr('failures', failures)} ${attr('time', result.durationS.toFixed(3))}>`,
+    `  <testsuite ${attr('name', `round ${result.round} (${result.roundName}): ${result.variant}`)} ${attr('tests', result.verdicts.length)} ${attr('failures', failures)} errors="0" skipped="0" ${attr('time', result.durationS.toFixed(3))} ${attr('timestamp', result.startedAt)}>`,
+    '    <properties>',
+    props,
+    '    </properties>',
+    ...result.verdicts.map((v) => testCase(result, v, perCase)),
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+export async function writeJUnitReport(result: RunResult, dir = 'reports'): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${reportBaseName(result)}.xml`);
+  await writeFile(file, toJUnit(result));
+  return file;
+}

@@ -1,0 +1,125 @@
+// The live terminal view: on a TTY it redraws one frame in place (log-update); in CI or when the
+// output is piped it prints one plain line per second instead, so logs stay readable.
+import { createLogUpdate } from 'log-update';
+import type { LiveSnapshot, LiveView, RunInfo } from '../measure/live.js';
+import type { LabEvent } from '../platforms/platform.js';
+import { monotonicNow } from '../platforms/platform.js';
+import type { RunResult, VerdictResult } from '../report/result-schema.js';
+import { toViewEvent, type ViewEvent } from './describe-event.js';
+import type { StepControl } from './step-control.js';
+import { renderFrame, renderPlainLine, MAX_WIDTH } from './terminal-render.js';
+
+export interface TerminalViewOptions {
+  /** Step mode: shows "press Enter" while the engine waits on this control. */
+  control?: StepControl;
+  /** Defaults to process.env; `CI` set forces plain lines, `NO_COLOR` drops colours. */
+  env?: NodeJS.ProcessEnv;
+}
+
+const KEEP_EVENTS = 200;
+const EVENT_REDRAW_MS = 100;
+
+/** True when the view may redraw in place: a TTY and not in CI. */
+export function canRedraw(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean((stream as NodeJS.WriteStream).isTTY) && !env.CI;
+}
+
+export function createTerminalView(stream: NodeJS.WritableStream, options: TerminalViewOptions = {}): LiveView {
+  const env = options.env ?? process.env;
+  return canRedraw(stream, env) ? liveTerminal(stream as NodeJS.WriteStream, env, options.control) : plainLines(stream, options.control);
+}
+
+function liveTerminal(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, control?: StepControl): LiveView {
+  const draw = createLogUpdate(stream);
+  let info: RunInfo | null = null;
+  let snapshot: LiveSnapshot | null = null;
+  let verdicts: VerdictResult[] | undefined;
+  let events: ViewEvent[] = [];
+  let waiting: string | null = null;
+  let runStart = monotonicNow();
+  let timer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  const redraw = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (closed) return;
+    const lines = renderFrame(
+      { info, snapshot, events, waiting, verdicts },
+      { width: Math.min(MAX_WIDTH, stream.columns ?? MAX_WIDTH), height: stream.rows ?? 24, color: !env.NO_COLOR },
+    );
+    draw(lines.join('\n'));
+  };
+  // a burst of events (a rollout of 20 pods) redraws once, not 20 times
+  const redrawSoon = () => {
+    if (!timer) timer = setTimeout(redraw, EVENT_REDRAW_MS).unref();
+  };
+  const unsubscribe = control?.onChange((title) => {
+    waiting = title;
+    redraw();
+  });
+  stream.on('resize', redraw);
+
+  return {
+    start(next) {
+      info = next;
+      snapshot = null;
+      verdicts = undefined;
+      events = [];
+      runStart = monotonicNow();
+      redraw();
+    },
+    update(next) {
+      snapshot = next;
+      redraw();
+    },
+    event(e: LabEvent) {
+      events.push(toViewEvent(e, runStart));
+      if (events.length > KEEP_EVENTS) events = events.slice(-KEEP_EVENTS);
+      redrawSoon();
+    },
+    finish(result: RunResult) {
+      verdicts = result.verdicts;
+      redraw();
+      draw.done(); // keeps the final frame on screen; the next variant draws below it
+    },
+    async close() {
+      if (closed) return;
+      redraw();
+      closed = true;
+      unsubscribe?.();
+      stream.off('resize', redraw);
+      draw.done();
+    },
+  };
+}
+
+function plainLines(stream: NodeJS.WritableStream, control?: StepControl): LiveView {
+  let runStart = monotonicNow();
+  let pending: ViewEvent[] = [];
+  const say = (line: string) => stream.write(`${line}\n`);
+  const unsubscribe = control?.onChange((title) => {
+    if (title !== null) say(`waiting for "Next" to run: ${title}`);
+  });
+  return {
+    start(info) {
+      runStart = monotonicNow();
+      pending = [];
+      say(`round ${info.round} ${info.roundName}, variant ${info.variant} on ${info.platform}: ${info.symptom}`);
+    },
+    update(snapshot) {
+      say(renderPlainLine(snapshot, pending));
+      pending = [];
+    },
+    event(e) {
+      pending.push(toViewEvent(e, runStart));
+    },
+    finish(result) {
+      const held = result.verdicts.filter((v) => v.pass).length;
+      say(`round ${result.round} ${result.variant}: ${held} of ${result.verdicts.length} verdicts hold`);
+    },
+    async close() {
+      unsubscribe?.();
+    },
+  };
+}

@@ -1,0 +1,168 @@
+// Charts shared by the live dashboard and the HTML report (uPlot, no framework).
+// A chart model: { s: [seconds], errors: { UNAVAILABLE: [%], CANCELLED: [%], other: [%] },
+//   pods: [{ name, isNew, values: [OK calls/s] }], markers: [{ s, type, text, marker }] }
+(function () {
+  'use strict';
+
+  var OLD_COLORS = ['#1f77b4', '#2a9d8f', '#457b9d', '#3a86ff', '#00838f', '#5c6bc0', '#26a69a', '#0277bd', '#4e79a7', '#76b7b2'];
+  var NEW_COLORS = ['#9c27b0', '#c2185b', '#7b1fa2', '#ad1457', '#8e24aa', '#d81b60', '#6a1b9a', '#e91e63'];
+  var ERROR_SERIES = [
+    { key: 'UNAVAILABLE', label: 'UNAVAILABLE', stroke: '#d32f2f' },
+    { key: 'CANCELLED', label: 'CANCELLED', stroke: '#ef6c00' },
+    { key: 'other', label: 'other errors', stroke: '#6d4c41' },
+  ];
+  var MARKER_COLORS = { 'rollout-started': '#1565c0', 'rollout-completed': '#2e7d32', scaled: '#7b1fa2', step: '#37474f' };
+
+  function podColors(pods) {
+    var oldI = 0;
+    var newI = 0;
+    return pods.map(function (p) {
+      return p.isNew ? NEW_COLORS[newI++ % NEW_COLORS.length] : OLD_COLORS[oldI++ % OLD_COLORS.length];
+    });
+  }
+
+  function alpha(hex, a) {
+    var n = parseInt(hex.slice(1), 16);
+    return 'rgba(' + (n >> 16) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + a + ')';
+  }
+
+  // Event markers as elements over the plot, so they carry a tooltip and a test can find them.
+  function markerPlugin(getMarkers, withLabels) {
+    function place(u) {
+      var layer = u.over.querySelector('.markers');
+      if (!layer) {
+        layer = document.createElement('div');
+        layer.className = 'markers';
+        u.over.appendChild(layer);
+      }
+      layer.textContent = '';
+      var xmin = u.scales.x.min;
+      var xmax = u.scales.x.max;
+      var lastLabelX = -1e9;
+      var level = 0;
+      getMarkers().forEach(function (m) {
+        if (!m.marker || m.s < xmin || m.s > xmax) return;
+        var x = u.valToPos(m.s, 'x');
+        var el = document.createElement('div');
+        el.className = 'marker ' + m.marker;
+        el.dataset.type = m.type;
+        el.dataset.s = String(m.s);
+        el.style.left = x + 'px';
+        el.title = m.s.toFixed(1) + ' s: ' + m.text;
+        if (m.marker === 'major') el.style.borderColor = MARKER_COLORS[m.type] || '#37474f';
+        if (withLabels && m.marker === 'major') {
+          level = x - lastLabelX < 140 ? (level + 1) % 3 : 0;
+          lastLabelX = x;
+          var label = document.createElement('span');
+          label.className = 'marker-label';
+          label.style.top = 2 + level * 16 + 'px';
+          label.style.color = MARKER_COLORS[m.type] || '#37474f';
+          label.textContent = m.text;
+          el.appendChild(label);
+        }
+        layer.appendChild(el);
+      });
+    }
+    return { hooks: { draw: [place] } };
+  }
+
+  function baseOptions(width, height, title, markers, withLabels) {
+    return {
+      title: title,
+      width: width,
+      height: height,
+      scales: { x: { time: false } },
+      cursor: { sync: { key: 'lab' } },
+      plugins: [markerPlugin(markers, withLabels)],
+    };
+  }
+
+  function errorChart(el, pair, width, height) {
+    var model = pair.model;
+    var opts = baseOptions(width, height, 'Errors: % of calls that failed', function () { return pair.model.markers; }, true);
+    opts.axes = [
+      { label: 'seconds since start' },
+      { label: '% of calls', values: function (u, ticks) { return ticks.map(function (t) { return t + '%'; }); } },
+    ];
+    opts.scales.y = { range: function (u, min, max) { return [0, Math.max(5, Math.ceil(max * 1.15))]; } };
+    opts.series = [{ label: 's' }].concat(ERROR_SERIES.map(function (e) {
+      return { label: e.label, stroke: e.stroke, width: 2, fill: alpha(e.stroke, 0.08), value: function (u, v) { return v == null ? '–' : v.toFixed(2) + '%'; } };
+    }));
+    var data = [model.s].concat(ERROR_SERIES.map(function (e) { return model.errors[e.key]; }));
+    return new uPlot(opts, data, el);
+  }
+
+  // Stacked: each series is the running total, drawn from the top so lower ones paint over it.
+  function stackedData(model) {
+    var totals = model.s.map(function () { return 0; });
+    var stacked = model.pods.map(function (p) {
+      return p.values.map(function (v, i) { totals[i] += v || 0; return totals[i]; });
+    });
+    return stacked.reverse();
+  }
+
+  function trafficChart(el, pair, width, height, showLegend) {
+    var model = pair.model;
+    var colors = podColors(model.pods).reverse();
+    var pods = model.pods.slice().reverse();
+    var n = pods.length;
+    var opts = baseOptions(width, height, 'Traffic per pod: OK calls per second, stacked', function () { return pair.model.markers; }, false);
+    opts.legend = { show: showLegend };
+    opts.axes = [{ label: 'seconds since start' }, { label: 'OK calls/s' }];
+    opts.series = [{ label: 's' }].concat(pods.map(function (p, i) {
+      return {
+        label: p.name + (p.isNew ? ' (new)' : ''),
+        stroke: colors[i],
+        width: 1,
+        fill: alpha(colors[i], 0.85),
+        points: { show: false },
+        value: function (u, v, si, idx) { return idx == null ? '–' : String(pair.model.pods[n - si].values[idx] || 0); },
+      };
+    }));
+    return new uPlot(opts, [model.s].concat(stackedData(model)), el);
+  }
+
+  // Both charts of one model; rebuilt when the set of pods changes, else only fed new data.
+  function ChartPair(errorsEl, trafficEl, options) {
+    this.errorsEl = errorsEl;
+    this.trafficEl = trafficEl;
+    this.options = options || {};
+    this.model = null;
+    this.errors = null;
+    this.traffic = null;
+    this.podKey = '';
+    var self = this;
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { self.resize(); }).observe(errorsEl);
+    }
+  }
+  ChartPair.prototype.width = function () {
+    return Math.max(320, this.errorsEl.clientWidth || 800);
+  };
+  ChartPair.prototype.set = function (model) {
+    this.model = model;
+    var podKey = model.pods.map(function (p) { return p.name; }).join('|');
+    var w = this.width();
+    if (!this.errors) {
+      this.errors = errorChart(this.errorsEl, this, w, this.options.errorHeight || 220);
+    } else {
+      this.errors.setData([model.s].concat(ERROR_SERIES.map(function (e) { return model.errors[e.key]; })));
+    }
+    if (!this.traffic || podKey !== this.podKey) {
+      if (this.traffic) this.traffic.destroy();
+      this.trafficEl.textContent = '';
+      this.traffic = trafficChart(this.trafficEl, this, w, this.options.trafficHeight || 260, !!this.options.trafficLegend);
+      this.podKey = podKey;
+    } else {
+      this.traffic.setData([model.s].concat(stackedData(model)));
+    }
+  };
+  ChartPair.prototype.resize = function () {
+    if (!this.errors) return;
+    var w = this.width();
+    this.errors.setSize({ width: w, height: this.errors.height });
+    this.traffic.setSize({ width: w, height: this.traffic.height });
+  };
+
+  window.LabCharts = { ChartPair: ChartPair, podColors: podColors };
+})();

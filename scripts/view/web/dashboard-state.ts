@@ -1,0 +1,109 @@
+// What the dashboard knows about the run, kept so that a page connecting mid-run is sent the
+// whole story so far (one "init" message) and then every change as it happens.
+import type { LiveSnapshot, RunInfo } from '../../measure/live.js';
+import type { LabEvent } from '../../platforms/platform.js';
+import { monotonicNow } from '../../platforms/platform.js';
+import type { RunResult, VerdictResult } from '../../report/result-schema.js';
+import { toViewEvent, type ViewEvent } from '../describe-event.js';
+
+/** One second of the run as the page charts it; `at` is when the engine handed it over (Unix ms). */
+export interface DashboardPoint {
+  at: number;
+  snapshot: LiveSnapshot;
+}
+
+/** The part of a finished variant the page shows. */
+export interface ResultSummary {
+  variant: string;
+  pass: boolean;
+  calls: number;
+  unavailableRate: number;
+  podsWithTraffic: number;
+  podsTotal: number;
+  maxMeanShare: number | null;
+  p99Ms: number | null;
+  verdicts: VerdictResult[];
+  accounting: string;
+  narration: string[];
+  kubectl: string[];
+}
+
+export interface DashboardSnapshotState {
+  info: RunInfo | null;
+  points: DashboardPoint[];
+  events: ViewEvent[];
+  waiting: string | null;
+  result: ResultSummary | null;
+  earlier: ResultSummary[];
+}
+
+export type DashboardMessage =
+  | { type: 'init'; state: DashboardSnapshotState }
+  | { type: 'start'; info: RunInfo }
+  | { type: 'snapshot'; point: DashboardPoint }
+  | { type: 'event'; event: ViewEvent }
+  | { type: 'gate'; waiting: string | null }
+  | { type: 'finish'; result: ResultSummary };
+
+// a 15-minute run at one point a second; beyond that the chart shows the latest part
+const MAX_POINTS = 900;
+const MAX_EVENTS = 2000;
+
+export function summarize(result: RunResult): ResultSummary {
+  return {
+    variant: result.variant,
+    pass: result.pass,
+    calls: result.calls,
+    unavailableRate: result.unavailableRate,
+    podsWithTraffic: result.podsWithTraffic,
+    podsTotal: result.podsTotal,
+    maxMeanShare: result.maxMeanShare,
+    p99Ms: result.latencyMs.p99,
+    verdicts: result.verdicts,
+    accounting: result.accounting.check,
+    narration: result.narration,
+    kubectl: result.kubectl,
+  };
+}
+
+export class DashboardState {
+  private state: DashboardSnapshotState = { info: null, points: [], events: [], waiting: null, result: null, earlier: [] };
+  private runStart = monotonicNow();
+
+  constructor(private readonly publish: (message: DashboardMessage) => void) {}
+
+  current(): DashboardMessage {
+    return { type: 'init', state: this.state };
+  }
+
+  start(info: RunInfo): void {
+    const earlier = this.state.result ? [...this.state.earlier, this.state.result] : this.state.earlier;
+    this.state = { info, points: [], events: [], waiting: this.state.waiting, result: null, earlier };
+    this.runStart = monotonicNow();
+    this.publish({ type: 'start', info });
+  }
+
+  update(snapshot: LiveSnapshot): void {
+    const point = { at: monotonicNow(), snapshot };
+    this.state.points.push(point);
+    if (this.state.points.length > MAX_POINTS) this.state.points.shift();
+    this.publish({ type: 'snapshot', point });
+  }
+
+  event(event: LabEvent): void {
+    const viewEvent = toViewEvent(event, this.runStart);
+    this.state.events.push(viewEvent);
+    if (this.state.events.length > MAX_EVENTS) this.state.events.shift();
+    this.publish({ type: 'event', event: viewEvent });
+  }
+
+  gate(waiting: string | null): void {
+    this.state.waiting = waiting;
+    this.publish({ type: 'gate', waiting });
+  }
+
+  finish(result: RunResult): void {
+    this.state.result = summarize(result);
+    this.publish({ type: 'finish', result: this.state.result });
+  }
+}

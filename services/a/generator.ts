@@ -1,0 +1,54 @@
+// The one timer loop of service A. It wakes at the next arrival or the next wall-clock second,
+// whichever comes first: it starts every call that is due (all at once when it woke late, passing
+// on how late each one is) and lets the accounting close the second that ended.
+import type { PoissonSchedule } from './schedule.js';
+
+export type Dispatch = (lagMs: number) => void;
+
+export class Generator {
+  private origin = 0;
+  private scheduling = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly schedule: PoissonSchedule,
+    private readonly dispatch: Dispatch,
+    /** Called on every wake-up, before calls start: closes the buckets of seconds that ended. */
+    private readonly onTick: () => void,
+  ) {}
+
+  start(): void {
+    this.origin = performance.now();
+    this.scheduling = true;
+    this.tick();
+  }
+
+  /** No more calls; the loop keeps ticking once a second so buckets still close during the drain. */
+  stopScheduling(): void {
+    this.scheduling = false;
+  }
+
+  /** Ends the loop. */
+  halt(): void {
+    this.scheduling = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private readonly tick = (): void => {
+    this.onTick();
+    const now = performance.now() - this.origin;
+    if (this.scheduling) {
+      const schedule = this.schedule;
+      while (schedule.next <= now) {
+        this.dispatch(now - schedule.next);
+        schedule.advance();
+      }
+    }
+    const toNextSecond = 1000 - (Date.now() % 1000);
+    const toNextCall = this.scheduling ? this.schedule.next - (performance.now() - this.origin) : Infinity;
+    // Node rounds a sub-millisecond delay up to 1 ms: at high rates each wake-up starts a handful
+    // of calls, each with its own lag, rather than spinning.
+    this.timer = setTimeout(this.tick, Math.max(0, Math.min(toNextSecond, toNextCall)));
+  };
+}

@@ -1,0 +1,57 @@
+// SIGTERM (and Ctrl-C): stop scheduling, let in-flight calls end (their deadline bounds the
+// wait), close the last bucket, keep answering /stats long enough for the collector's final read,
+// then exit 0.
+import { logEvent } from '../shared/log.js';
+import type { Accounting } from './accounting.js';
+import type { Caller } from './caller.js';
+import type { Generator } from './generator.js';
+
+export interface ShutdownParts {
+  pod: string;
+  deadlineMs: number;
+  statsLingerMs: number;
+  accounting: Accounting;
+  generator: Generator;
+  caller: Caller;
+}
+
+export function exitOnTermination(parts: ShutdownParts): void {
+  let started = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (started) return;
+    started = true;
+    shutdown(parts, signal).then(
+      () => process.exit(0),
+      (err: Error) => {
+        process.stderr.write(`a: shutdown failed: ${err.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+async function shutdown(p: ShutdownParts, signal: NodeJS.Signals): Promise<void> {
+  const log = (event: string, fields?: Record<string, unknown>): void => logEvent('a', p.pod, event, fields);
+  log('sigterm', { signal, inFlight: p.accounting.inFlight });
+  p.generator.stopScheduling();
+  p.accounting.stopping = true;
+  const waitStart = performance.now();
+  // Every call carries a deadline of DEADLINE_MS, so none outlives this wait by more than a tick.
+  await p.accounting.whenIdle(p.deadlineMs);
+  p.generator.halt();
+  p.accounting.finish();
+  p.caller.close();
+  const t = p.accounting.totals;
+  log('drained', {
+    waitedMs: Math.round(performance.now() - waitStart),
+    scheduled: t.scheduled,
+    completed: t.completed,
+    inFlight: t.inFlight,
+    skipped: t.skipped,
+    accountingOk: p.accounting.accountingOk(),
+  });
+  await new Promise((resolve) => setTimeout(resolve, p.statsLingerMs));
+  log('exit', { code: 0 });
+}
