@@ -121,6 +121,18 @@ describe('cluster DNS', () => {
     expect(dns.queries()).toBe(before + 2);
   });
 
+  it('shrugs off malformed packets: garbage is dropped, a question-less query gets FORMERR', async () => {
+    const socket = dgram.createSocket('udp4');
+    const replies: packet.DecodedPacket[] = [];
+    socket.on('message', (msg) => replies.push(packet.decode(msg)));
+    socket.send(Buffer.from('not a DNS message'), plan.dns.port, plan.dns.ip);
+    socket.send(packet.encode({ type: 'query', id: 7, questions: [] }), plan.dns.port, plan.dns.ip);
+    expect(await resolver().resolve4(CLUSTER_IP_NAME)).toEqual([plan.serviceIp(0)]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.close();
+    expect(replies.map((r) => [r.id, rcodeOf(r)])).toEqual([[7, 1]]); // FORMERR
+  });
+
   it('refuses a taken port with a PlatformError naming it', async () => {
     const second = new ClusterDns(plan.dns);
     const message = `port ${plan.dns.ip}:${plan.dns.port} for cluster DNS is already in use`;

@@ -6,7 +6,7 @@ import { Resolver } from 'node:dns/promises';
 import { randomInt } from 'node:crypto';
 import { AddressPlan } from '../scripts/platforms/local/addresses.js';
 import { ClusterDns } from '../scripts/platforms/local/cluster-dns.js';
-import { EndpointPropagator, type Endpoint } from '../scripts/platforms/local/endpoints.js';
+import { DEFAULT_PROPAGATION_DELAY_MS, EndpointPropagator, type Endpoint } from '../scripts/platforms/local/endpoints.js';
 import { KubeProxy } from '../scripts/platforms/local/kube-proxy.js';
 import { monotonicNow, type LabEvent } from '../scripts/platforms/platform.js';
 
@@ -31,8 +31,7 @@ const podsIn = (events: LabEvent[], view: string, type: LabEvent['type']) =>
 
 describe('endpoint propagation', () => {
   it('removes a pod from kube-proxy only after the delay, and the timeline shows both moments', async () => {
-    // The platform's default: kube-proxy's minimum sync period.
-    const delayMs = 1000;
+    const delayMs = DEFAULT_PROPAGATION_DELAY_MS;
     const vip = plan.serviceIp(0);
     const proxy = new KubeProxy({ random: Math.random });
     cleanups.push(() => proxy.close());

@@ -140,7 +140,6 @@ describe('kube-proxy', () => {
     proxy.setBackends(VIP, PORT, backendsOf([pods[0]]));
     const established = new Client();
     expect(await established.pod()).toBe('b-0');
-    await established.waitFor('\n');
     established.socket.write('ping-1;');
     await established.waitFor('ping-1;');
 

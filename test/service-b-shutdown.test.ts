@@ -1,5 +1,6 @@
 // What each SHUTDOWN_MODE does to calls in flight when B gets SIGTERM under load (DESIGN.md
 // section 5, round 2). Real process, real signal, real connections.
+import http from 'node:http';
 import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,6 +50,20 @@ function tryConnect(ip: string, port: number): Promise<string> {
   });
 }
 
+/** Serves one REST call over a keep-alive connection and leaves it idle; `closed` resolves when B closes it. */
+async function idleKeepAliveConnection(ip: string, port: number): Promise<{ closed: Promise<void> }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const socket = await new Promise<net.Socket>((resolve, reject) => {
+    const req = http.request({ host: ip, port, path: '/work', method: 'POST', agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(req.socket!));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ callId: 'idle', payloadSize: 0, workMs: 0 }));
+  });
+  return { closed: new Promise<void>((resolve) => socket.once('close', () => (agent.destroy(), resolve()))) };
+}
+
 describe('service B on SIGTERM under load', () => {
   it('none: Node dies on the signal and every call in flight ends UNAVAILABLE "Connection dropped"', async () => {
     const { proc, ip } = await startB({ SHUTDOWN_MODE: 'none' });
@@ -86,9 +101,7 @@ describe('service B on SIGTERM under load', () => {
       watch.on('data', (m: { status: string }) => (statuses.push(m.status), m.status === 'NOT_SERVING' && resolve())),
     );
     watch.on('error', () => undefined); // cancelled below
-    const idleRest = net.connect(8080, ip);
-    const idleRestClosed = new Promise<void>((resolve) => idleRest.once('close', () => resolve()));
-    idleRest.on('error', () => undefined);
+    const idleRest = await idleKeepAliveConnection(ip, 8080);
     const load = await loadB(ip);
 
     const sent = performance.now();
@@ -103,7 +116,7 @@ describe('service B on SIGTERM under load', () => {
     expect(refused.details).toMatch(/ECONNREFUSED/);
     await sawNotServing; // over the Watch stream opened before SIGTERM: the listener is closed
     watch.cancel();
-    await idleRestClosed; // the idle keep-alive connection was closed, not left to time out
+    await idleRest.closed; // the idle keep-alive connection was closed, not left to time out
     expect((await stats(ip)).draining).toBe(true);
 
     const results = await load.results;

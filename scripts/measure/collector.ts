@@ -5,7 +5,8 @@
 import type { Platform, PodInfo } from '../platforms/platform.js';
 import { monotonicNow } from '../platforms/platform.js';
 import type { BackendStats, StatsResponse } from '../../services/a/stats-schema.js';
-import type { BackendSeries, ClientSeries, PodRecord } from './run-data.js';
+import type { BackendSample, BackendSeries, ClientSeries, PodRecord } from './run-data.js';
+import { CPU_METRIC, WIRE_BYTES_METRIC, sumSamples } from './prometheus.js';
 
 export interface CollectorOptions {
   /** Deployments whose pods are A processes (load generators). */
@@ -16,6 +17,8 @@ export interface CollectorOptions {
   clientStatsPort?: number;
   backendStatsPort?: number;
   intervalMs?: number;
+  /** Also read B's /metrics for CPU and bytes (round 5's table): one more request per pod and poll. */
+  backendMetrics?: boolean;
   now?: () => number;
 }
 
@@ -155,6 +158,12 @@ export class Collector {
     const stats = body === null ? null : (parseJson(body) as BackendStats | null);
     if (stats === null || stats.service !== 'b' || typeof stats.bootId !== 'string') return;
     const t = this.now();
+    const sample: BackendSample = { t, received: stats.received, shed: stats.shed };
+    if (this.opts.backendMetrics) {
+      const text = await this.read(pod.name, this.opts.backendStatsPort ?? 9090, '/metrics');
+      sample.cpuSeconds = text === null ? null : sumSamples(text, CPU_METRIC);
+      sample.wireBytes = text === null ? null : sumSamples(text, WIRE_BYTES_METRIC);
+    }
     let series = this.backendSeries.find((s) => s.pod === pod.name && s.bootId === stats.bootId);
     if (series === undefined) {
       series = { pod: pod.name, deployment: pod.deployment, bootId: stats.bootId, startedAt: stats.startedAt, samples: [], last: stats };
@@ -162,7 +171,7 @@ export class Collector {
     }
     // Counts are cumulative: keep the largest, whatever order the answers arrived in.
     if (stats.received >= series.last.received) series.last = stats;
-    series.samples.push({ t, received: stats.received, shed: stats.shed });
+    series.samples.push(sample);
   }
 
   private async read(pod: string, port: number, path: string): Promise<string | null> {

@@ -4,7 +4,7 @@ import type { LabEvent } from '../platforms/platform.js';
 import type { Accounting, TimelineSecond } from '../report/result-schema.js';
 import type { StatsBucket } from '../../services/a/stats-schema.js';
 import { summarise } from './histogram.js';
-import type { ClientSeries, RunData, TimeRange } from './run-data.js';
+import type { BackendSample, ClientSeries, RunData, TimeRange } from './run-data.js';
 
 export interface Figures {
   /** Length of the window, seconds. */
@@ -101,13 +101,24 @@ function median(xs: number[]): number | null {
 
 const round = (x: number, digits = 4): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** Attempts a backend process received in the range: the growth of its cumulative count. */
-function receivedIn(samples: Array<{ t: number; received: number }>, startedAt: number, range: TimeRange): number {
-  const before = samples.filter((s) => s.t <= range.from);
-  const upto = samples.filter((s) => s.t <= range.to);
+/**
+ * How much a cumulative counter of one backend process grew in the range: the last sample in the
+ * range minus the last one before it (0 for a process that started inside the range). Null when
+ * the counter was never read.
+ */
+export function growthIn(
+  samples: BackendSample[],
+  field: 'received' | 'shed' | 'cpuSeconds' | 'wireBytes',
+  startedAt: number,
+  range: TimeRange,
+): number | null {
+  const read = samples.filter((s) => typeof s[field] === 'number') as Array<BackendSample & Record<typeof field, number>>;
+  const before = read.filter((s) => s.t <= range.from);
+  const upto = read.filter((s) => s.t <= range.to);
+  if (read.length === 0) return null;
   if (upto.length === 0) return 0;
-  const base = before.length ? before[before.length - 1].received : startedAt >= range.from ? 0 : samples[0].received;
-  return Math.max(0, upto[upto.length - 1].received - base);
+  const base = before.length ? before[before.length - 1][field] : startedAt >= range.from ? 0 : read[0][field];
+  return Math.max(0, upto[upto.length - 1][field] - base);
 }
 
 function perSecondPods(buckets: StatsBucket[]): number[] {
@@ -200,7 +211,7 @@ export function computeFigures(data: RunData, range: TimeRange, filter: FigureFi
     newPodsIdle: created.filter((p) => (perPod[p.name] ?? 0) === 0).length,
     newPodsShare: created.length === 0 || ok === 0 ? null : round(newOk / ok, 6),
     podsPerSecond: { median: median(perSecond), max: perSecond.length ? Math.max(...perSecond) : null },
-    servedByB: data.backends.reduce((s, b) => s + receivedIn(b.samples, b.startedAt, range), 0),
+    servedByB: data.backends.reduce((s, b) => s + (growthIn(b.samples, 'received', b.startedAt, range) ?? 0), 0),
     readinessFailures: readinessFailures(data.events, data.backend, range),
     lagMaxMs,
   };

@@ -21,6 +21,9 @@ export interface BackendSample {
   t: number;
   received: number;
   shed: number;
+  /** From B's /metrics, when the collector reads it (round 5): CPU seconds, bytes on its sockets. */
+  cpuSeconds?: number | null;
+  wireBytes?: number | null;
 }
 
 /** One B process: cumulative counts, sampled at every poll. */

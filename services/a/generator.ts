@@ -25,6 +25,9 @@ export class Generator {
 
   /** No more calls; the loop keeps ticking once a second so buckets still close during the drain. */
   stopScheduling(): void {
+    // Calls that fell due before the stop still start: a starved process can see the signal before
+    // the timer that was due first, and the schedule up to the stop must stay whole.
+    if (this.scheduling) this.startDue();
     this.scheduling = false;
   }
 
@@ -35,16 +38,19 @@ export class Generator {
     this.timer = undefined;
   }
 
+  private startDue(): void {
+    const { schedule, origin } = this;
+    const now = performance.now() - origin;
+    while (schedule.next <= now) {
+      // Each call's own start time: in a burst, the last call really starts later than the first.
+      this.dispatch(performance.now() - origin - schedule.next);
+      schedule.advance();
+    }
+  }
+
   private readonly tick = (): void => {
     this.onTick();
-    const now = performance.now() - this.origin;
-    if (this.scheduling) {
-      const schedule = this.schedule;
-      while (schedule.next <= now) {
-        this.dispatch(now - schedule.next);
-        schedule.advance();
-      }
-    }
+    if (this.scheduling) this.startDue();
     const toNextSecond = 1000 - (Date.now() % 1000);
     const toNextCall = this.scheduling ? this.schedule.next - (performance.now() - this.origin) : Infinity;
     // Node rounds a sub-millisecond delay up to 1 ms: at high rates each wake-up starts a handful

@@ -113,7 +113,8 @@ export class ClusterDns {
         socket.on('error', () => undefined);
         socket.on('message', (msg, from) => {
           const reply = this.answer(msg, 'udp');
-          if (reply) socket.send(encodeForUdp(reply), from.port, from.address);
+          const bytes = reply && encodeSafely(() => encodeForUdp(reply));
+          if (bytes) socket.send(bytes, from.port, from.address);
         });
         resolve(socket);
       });
@@ -143,7 +144,8 @@ export class ClusterDns {
         const length = pending.readUInt16BE(0);
         const reply = this.answer(pending.subarray(2, 2 + length), 'tcp');
         pending = pending.subarray(2 + length);
-        if (reply) socket.write(packet.streamEncode(reply));
+        const bytes = reply && encodeSafely(() => packet.streamEncode(reply));
+        if (bytes) socket.write(bytes);
       }
     });
   }
@@ -157,8 +159,8 @@ export class ClusterDns {
       return null;
     }
     if (query.type !== 'query') return null;
-    const question = query.questions?.[0];
-    const { rcode, answers } = question && isStandardQuery(query) ? this.lookup(question) : { rcode: 'NOTIMP' as const, answers: [] };
+    const question = query.questions?.length === 1 ? query.questions[0] : undefined;
+    const { rcode, answers } = this.resolve(query, question);
     this.answered++;
     this.onQuery?.({ name: question?.name ?? '', type: question?.type ?? '', transport, rcode, answers: answers.length });
     return {
@@ -169,6 +171,12 @@ export class ClusterDns {
       questions: question ? [question] : [],
       answers,
     };
+  }
+
+  private resolve(query: packet.DecodedPacket, question: packet.Question | undefined): { rcode: Rcode; answers: packet.Answer[] } {
+    if (!question) return { rcode: 'FORMERR', answers: [] };
+    if (!isStandardQuery(query)) return { rcode: 'NOTIMP', answers: [] };
+    return this.lookup(question);
   }
 
   private lookup(question: packet.Question): { rcode: Rcode; answers: packet.Answer[] } {
@@ -190,6 +198,15 @@ function isStandardQuery(query: packet.DecodedPacket): boolean {
 
 function normalize(fqdn: string): string {
   return fqdn.toLowerCase().replace(/\.$/, '');
+}
+
+/** A question dns-packet can decode but not encode back is dropped, never thrown at the lab. */
+function encodeSafely(encode: () => Buffer): Buffer | null {
+  try {
+    return encode();
+  } catch {
+    return null;
+  }
 }
 
 /** Too big for plain UDP: no answers, TC bit set, and the resolver retries over TCP. */

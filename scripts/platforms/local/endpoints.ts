@@ -3,14 +3,18 @@
 // In a cluster, the EndpointSlice controller writes the new set of ready pods at once, but every
 // consumer sees it later: kube-proxy rewrites its iptables rules on its next sync (min sync period
 // 1 s), CoreDNS answers from its watch (and clients cache answers up to the TTL). Each consumer is
-// a "view" here with its own delay (the platform's default is 1000 ms for the proxy). Within the
-// delay a removed pod still receives new connections: the race that rolling updates lose.
+// a "view" here with its own delay (DEFAULT_PROPAGATION_DELAY_MS = 1000 ms unless the platform is
+// told otherwise). Within the delay a removed pod still receives new connections: the race that
+// rolling updates lose.
 //
 // Every change is a timeline event: endpoint-added / endpoint-removed with view 'endpoints' the
 // moment the slice changes, then the same events with view 'proxy' or 'dns' when that view
 // actually applies it. Updates reach each view in the order they were made; a view applies every
 // intermediate state (no coalescing), so the timeline shows what a real sync loop could have seen.
 import { monotonicNow, PlatformError, type EndpointView, type LabEvent } from '../platform.js';
+
+/** kube-proxy's minimum sync period (iptables mode): how late its rules follow the slices. */
+export const DEFAULT_PROPAGATION_DELAY_MS = 1000;
 
 export interface Endpoint {
   pod: string;

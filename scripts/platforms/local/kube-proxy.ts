@@ -8,12 +8,13 @@
 // - Changing the backends (the rules) affects new connections only. An established connection is
 //   never moved or cut when its endpoint is removed (conntrack keeps it); it ends only when one of
 //   its two ends closes it.
-// - A Service with no endpoints rejects connections: the client gets a reset.
-// - A connection routed to a pod whose listener is closed fails. The kernel answers such a SYN
-//   with a RST, so the client sees ECONNREFUSED from connect(). A user-space proxy has already
-//   accepted the client when it learns that the pod refused, so the closest it can do is reset
-//   the accepted connection before any byte flows: the client's connect() succeeds and its first
-//   read fails with ECONNRESET (grpc-js still reports UNAVAILABLE, with a different message).
+// - A connection to a Service with no endpoints is rejected (iptables REJECT), and one routed to
+//   a pod whose listener is closed is refused (the pod's kernel answers the SYN with a RST): in a
+//   cluster the client's connect() fails with ECONNREFUSED. A user-space proxy has already
+//   accepted the client when it learns either, so the closest it can do is reset the accepted
+//   connection before any byte flows: the client's connect() succeeds and its first read fails
+//   with ECONNRESET. grpc-js reports both as UNAVAILABLE "No connection established.
+//   Last error: ..." with "connect ECONNREFUSED" in a cluster and "read ECONNRESET" here.
 // What it does not: session affinity, NodePorts, UDP services, the 1 s sync period (the caller
 // delays rule updates; see endpoints.ts).
 import net from 'node:net';

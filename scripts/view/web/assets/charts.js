@@ -11,6 +11,8 @@
     { key: 'CANCELLED', label: 'CANCELLED', stroke: '#ef6c00' },
     { key: 'other', label: 'other errors', stroke: '#6d4c41' },
   ];
+  // whole seconds on the time axis: the data has one point a second
+  var SECOND_INCRS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600];
   var MARKER_COLORS = { 'rollout-started': '#1565c0', 'rollout-completed': '#2e7d32', scaled: '#7b1fa2', step: '#37474f' };
 
   function podColors(pods) {
@@ -56,6 +58,8 @@
           var label = document.createElement('span');
           label.className = 'marker-label';
           label.style.top = 2 + level * 16 + 'px';
+          // near the right edge the label goes on the line's left, inside the plot
+          if (x > u.over.clientWidth - 220) label.classList.add('flip');
           label.style.color = MARKER_COLORS[m.type] || '#37474f';
           label.textContent = m.text;
           el.appendChild(label);
@@ -81,10 +85,11 @@
     var model = pair.model;
     var opts = baseOptions(width, height, 'Errors: % of calls that failed', function () { return pair.model.markers; }, true);
     opts.axes = [
-      { label: 'seconds since start' },
+      { label: 'seconds since start', incrs: SECOND_INCRS },
       { label: '% of calls', values: function (u, ticks) { return ticks.map(function (t) { return t + '%'; }); } },
     ];
-    opts.scales.y = { range: function (u, min, max) { return [0, Math.max(5, Math.ceil(max * 1.15))]; } };
+    // from 0, with room above the highest point for the marker labels
+    opts.scales.y = { range: function (u, min, max) { return [0, Math.max(5, Math.ceil(max * 1.4))]; } };
     opts.series = [{ label: 's' }].concat(ERROR_SERIES.map(function (e) {
       return { label: e.label, stroke: e.stroke, width: 2, fill: alpha(e.stroke, 0.08), value: function (u, v) { return v == null ? '–' : v.toFixed(2) + '%'; } };
     }));
@@ -108,7 +113,7 @@
     var n = pods.length;
     var opts = baseOptions(width, height, 'Traffic per pod: OK calls per second, stacked', function () { return pair.model.markers; }, false);
     opts.legend = { show: showLegend };
-    opts.axes = [{ label: 'seconds since start' }, { label: 'OK calls/s' }];
+    opts.axes = [{ label: 'seconds since start', incrs: SECOND_INCRS }, { label: 'OK calls/s' }];
     opts.series = [{ label: 's' }].concat(pods.map(function (p, i) {
       return {
         label: p.name + (p.isNew ? ' (new)' : ''),
@@ -119,7 +124,11 @@
         value: function (u, v, si, idx) { return idx == null ? '–' : String(pair.model.pods[n - si].values[idx] || 0); },
       };
     }));
-    return new uPlot(opts, [model.s].concat(stackedData(model)), el);
+    var u = new uPlot(opts, [model.s].concat(stackedData(model)), el);
+    // series are stacked top-down; the legend reads better in the pods' own order
+    var rows = Array.prototype.slice.call(el.querySelectorAll('.u-legend .u-series')).slice(1);
+    rows.reverse().forEach(function (row) { row.parentNode.appendChild(row); });
+    return u;
   }
 
   // Both charts of one model; rebuilt when the set of pods changes, else only fed new data.

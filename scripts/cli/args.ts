@@ -1,0 +1,113 @@
+// The lab's command line, parsed with node:util parseArgs. Anything wrong becomes a UsageError: one
+// line for a person, exit code 2.
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {}
+
+export const USAGE = `usage:
+  lab list                                   every round and its variants
+  lab run <round> [options]                  run a round (every variant, in order) or one variant
+      --variant V        only this variant
+      --platform P       local | kind | auto (default auto: kind when its cluster answers)
+      --seed N           seed for every random choice (default 1)
+      --ui               live web dashboard (and the terminal view)
+      --step             wait for Enter (or "Next" on the dashboard) before each step
+      --context NAME     another cluster than kind-grpc-lab (needs --yes and --image)
+      --yes              accept that the lab deletes and recreates namespace grpc-lab there
+      --image REF        the lab's image, for a cluster that cannot see grpc-k8s-lab:dev
+      --reports DIR      where JSON and JUnit reports go (default reports)
+  lab render <round> --variant V             print the YAML a variant applies
+exit codes: 0 every verdict holds, 1 a verdict failed, 2 bad input, 3 the platform failed`;
+
+export type Command =
+  | { command: 'help' }
+  | { command: 'list' }
+  | { command: 'render'; round: string; variant: string }
+  | {
+      command: 'run';
+      round: string;
+      variant?: string;
+      platform: 'auto' | 'local' | 'kind';
+      seed: number;
+      ui: boolean;
+      step: boolean;
+      context?: string;
+      yes: boolean;
+      image?: string;
+      reports: string;
+    };
+
+const OPTIONS = {
+  variant: { type: 'string' },
+  platform: { type: 'string' },
+  seed: { type: 'string' },
+  ui: { type: 'boolean' },
+  step: { type: 'boolean' },
+  context: { type: 'string' },
+  yes: { type: 'boolean' },
+  image: { type: 'string' },
+  reports: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Which options each command accepts (parseArgs knows them all; the rest are refused here). */
+const ALLOWED: Record<string, readonly string[]> = {
+  list: [],
+  render: ['variant'],
+  run: ['variant', 'platform', 'seed', 'ui', 'step', 'context', 'yes', 'image', 'reports'],
+};
+
+function parse(argv: string[]): ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>> {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    // parseArgs' messages are one line already, but long: keep the part before the hint.
+    throw new UsageError((err as Error).message.split('. To specify')[0].replace(/\.$/, ''));
+  }
+}
+
+function seedOf(raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new UsageError(`--seed ${raw}: expected a whole number from 0 to 4294967295`);
+  return n;
+}
+
+function platformOf(raw: string | undefined): 'auto' | 'local' | 'kind' {
+  if (raw === undefined) return 'auto';
+  if (raw === 'auto' || raw === 'local' || raw === 'kind') return raw;
+  throw new UsageError(`--platform ${raw}: expected local, kind or auto`);
+}
+
+export function parseCommand(argv: string[]): Command {
+  const { values, positionals } = parse(argv);
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') return { command: 'help' };
+  const allowed = ALLOWED[command];
+  if (allowed === undefined) throw new UsageError(`unknown command "${command}"; commands: list, run, render (lab help)`);
+  const refused = Object.keys(values).filter((k) => !allowed.includes(k));
+  if (refused.length) throw new UsageError(`lab ${command} does not take --${refused[0]}`);
+  const expected = command === 'list' ? 0 : 1;
+  if (rest.length !== expected) {
+    throw new UsageError(expected === 0 ? `lab list takes no argument (got "${rest[0]}")` : `lab ${command} needs exactly one round (e.g. lab ${command} 3)`);
+  }
+  if (command === 'list') return { command: 'list' };
+  if (command === 'render') {
+    if (values.variant === undefined) throw new UsageError('lab render needs --variant V (lab list shows them)');
+    return { command: 'render', round: rest[0], variant: values.variant };
+  }
+  if (values.yes && values.context === undefined) throw new UsageError('--yes only applies with --context NAME');
+  return {
+    command: 'run',
+    round: rest[0],
+    variant: values.variant,
+    platform: platformOf(values.platform),
+    seed: seedOf(values.seed),
+    ui: values.ui ?? false,
+    step: values.step ?? false,
+    context: values.context,
+    yes: values.yes ?? false,
+    image: values.image,
+    reports: values.reports ?? 'reports',
+  };
+}

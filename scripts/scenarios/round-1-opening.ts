@@ -1,0 +1,185 @@
+// Round 1, the opening: the incident everybody has had. A rolling update of B, every pod healthy,
+// and still a burst of UNAVAILABLE, on top of a steady trickle of overload nobody can explain.
+//
+// Why these numbers (2 cores run the orchestrator, the emulated kube-proxy and every pod):
+// - B x10, CAPACITY 10, WORK_MS 50: a pod's calls in flight are Poisson with mean rate x 50 ms. A
+//   pod pinned by one pick_first connection at 150 calls/s holds 7.5 on average and sheds about
+//   14% of them above 10; the same load spread over 10 pods (15 calls/s each, 0.75 in flight) never
+//   reaches 10. So the broken variant fails by design and the fixed one has room to spare.
+// - A x2, RATE 150 each: 300 calls/s in total, the most this machine carries through the proxy
+//   with margin; two A pods means two connections, so at most 2 of the 10 B pods do any work.
+// - 8 s of steady load before the restart: a clean baseline for p99 and the error rate, long enough
+//   that the windows below hold thousands of calls.
+import type { RoundSpec } from './spec.js';
+
+const kubectlRollout = [
+  'kubectl -n grpc-lab rollout restart deployment/service-b',
+  'kubectl -n grpc-lab rollout status deployment/service-b',
+  'kubectl -n grpc-lab get pods -l app=service-b -w',
+];
+
+export const round1: RoundSpec = {
+  round: 1,
+  name: 'opening',
+  title: 'UNAVAILABLE during a rolling update, with every pod healthy',
+  symptom:
+    'Every deploy of service B brings a burst of "UNAVAILABLE" errors in service A, and between ' +
+    'deploys a steady trickle of them too. Every B pod passes every readiness probe, dashboards are ' +
+    'green, CPU is low on most B pods. Retries were proposed; nobody can say why it happens.',
+  topology:
+    'A x2 (pick_first, one connection each) -> ClusterIP Service -> B x10 with a capacity of 10 calls ' +
+    'in flight per pod; B has no SIGTERM handler (Node exits at once).',
+  clients: ['service-a'],
+  backend: 'service-b',
+  knobs: [
+    { deployment: 'service-b', replicas: true, value: 10, why: 'enough pods that two pinned connections leave eight idle' },
+    { deployment: 'service-b', env: 'CAPACITY', value: '10', why: 'a pinned pod at 150 calls/s x 50 ms holds 7.5 in flight and sheds ~14% above 10' },
+    { deployment: 'service-b', env: 'WORK_MS', value: '50', why: 'with CAPACITY 10: overload only where connections pile up' },
+    { deployment: 'service-a', replicas: true, value: 2, why: 'two A pods, two connections: at most 2 busy B pods' },
+    { deployment: 'service-a', env: 'RATE', value: '150', why: '300 calls/s in total: modest for 2 cores, heavy for one pod' },
+  ],
+  timeline: [
+    {
+      action: 'wait',
+      seconds: 8,
+      mark: 'steady',
+      title: 'Steady load',
+      narration:
+        'A sends 300 calls a second. Watch which B pods serve them: two, out of ten. Each A pod holds one ' +
+        'HTTP/2 connection and kube-proxy chose one pod for it when it connected. The two busy pods shed calls.',
+      kubectl: ['kubectl -n grpc-lab get endpointslices -l kubernetes.io/service-name=service-b', 'kubectl -n grpc-lab top pods'],
+    },
+    {
+      action: 'rolloutRestart',
+      deployment: 'service-b',
+      mark: 'rollout',
+      title: 'Rolling restart of B',
+      narration:
+        'A deploy. Each old pod is deleted: it leaves the endpoints and gets SIGTERM at the same moment. ' +
+        'Without a handler Node exits at once, and every call on its connections ends UNAVAILABLE.',
+      kubectl: kubectlRollout,
+    },
+    {
+      action: 'waitForRollout',
+      deployment: 'service-b',
+      timeoutS: 60,
+      title: 'Rollout completes',
+      narration: 'Readiness probes passed on every pod the whole time: health checks say nothing about calls in flight.',
+      kubectl: ['kubectl -n grpc-lab get events --field-selector involvedObject.kind=Pod --sort-by=.lastTimestamp'],
+    },
+    {
+      action: 'wait',
+      seconds: 6,
+      title: 'Aftermath',
+      narration: 'The new pods are ready, the errors stop, and the overload carries on wherever the connections landed.',
+    },
+  ],
+  windows: {
+    main: { from: { mark: 'steady', plusS: 1 }, to: 'end', why: 'the whole run after a second of warm-up: steady load and the rollout' },
+    steady: { from: { mark: 'steady', plusS: 1 }, to: { mark: 'rollout' }, why: 'steady load only: the baseline' },
+    rollout: { from: { mark: 'rollout' }, to: 'end', why: 'from the restart to the end' },
+  },
+  variants: [
+    {
+      name: 'broken',
+      role: 'broken',
+      summary: 'The defaults: ClusterIP + pick_first, no SIGTERM handler, no preStop, no retries.',
+      narration:
+        'Two failures in one graph: the overloaded pods shed all the time, and the rollout drops every call in flight. ' +
+        'No readiness probe failed: "healthy" was never the question.',
+      verdicts: [
+        {
+          name: 'UNAVAILABLE >= 1%',
+          explanation: 'At least 1 call in 100 ends UNAVAILABLE: overload shedding on the pinned pods plus the calls the rollout cut.',
+          metric: 'unavailableRate',
+          op: '>=',
+          threshold: 0.01,
+        },
+        {
+          name: 'both healthy',
+          explanation: 'No B pod failed a readiness probe before it was deleted: the errors come from a healthy fleet.',
+          metric: 'readinessFailures',
+          op: '==',
+          threshold: 0,
+        },
+        {
+          name: 'connections pin the load',
+          explanation: 'In a typical second at most 2 of the 10 pods serve calls: one pick_first connection per A pod.',
+          metric: 'podsPerSecondMedian',
+          window: 'steady',
+          op: '<=',
+          threshold: 2,
+        },
+      ],
+    },
+    {
+      name: 'retries',
+      role: 'weak',
+      summary: 'The tempting answer: a retryPolicy on UNAVAILABLE (3 attempts), nothing else changed.',
+      narration:
+        'Retries hide most errors from A, but B now serves more attempts than A made calls, and every retried call ' +
+        'waits for its backoff and a second round of work. The overload and the rollout are still there.',
+      knobs: [{ deployment: 'service-a', env: 'RETRIES', value: 'on', why: 'the retries component: maxAttempts 3 on UNAVAILABLE' }],
+      verdicts: [
+        {
+          name: 'fewer errors',
+          explanation: 'Retries turn most UNAVAILABLE into a late OK: the error rate falls below the broken variant\'s 1%.',
+          metric: 'unavailableRate',
+          op: '<',
+          threshold: 0.01,
+        },
+        {
+          name: 'B serves more attempts than A made calls',
+          explanation: 'Every retry is one more call for B: the amplification an overloaded backend pays for.',
+          metric: 'amplification',
+          op: '>=',
+          threshold: 1.03,
+        },
+        {
+          name: 'p99 rises',
+          explanation: 'The retried calls wait for a backoff and work twice: p99 exceeds the work time\'s own p99 (about 230 ms).',
+          metric: 'p99Ms',
+          op: '>=',
+          threshold: 260,
+        },
+      ],
+    },
+    {
+      name: 'fixed',
+      role: 'fixed',
+      summary:
+        'All fixes: headless Service + round_robin, graceful shutdown (NOT_SERVING, tryShutdown, drain deadline), preStop sleep.',
+      narration:
+        'round_robin spreads every A pod over all ten B pods, so nobody is overloaded; the preStop sleep keeps each old pod ' +
+        'serving until nothing routes to it any more, then it drains. Zero errors, no retries needed.',
+      knobs: [
+        {
+          deployment: 'service-a',
+          env: 'DNS_MIN_TIME_BETWEEN_RESOLUTIONS_MS',
+          value: '1000',
+          why: 'a rollout replaces all ten pods within seconds; grpc-js must be allowed to re-resolve on each GOAWAY, not once per 30 s',
+        },
+      ],
+      verdicts: [
+        {
+          name: '0 errors',
+          explanation: 'Every call of the run ends OK, through the restart of all ten pods.',
+          metric: 'errors',
+          op: '==',
+          threshold: 0,
+        },
+        {
+          name: 'load spread',
+          explanation: 'Every B pod that existed served calls: round_robin over the headless Service reaches all of them.',
+          metric: 'podsWithoutTraffic',
+          window: 'steady',
+          op: '==',
+          threshold: 0,
+        },
+      ],
+    },
+  ],
+  takeaway:
+    'Two independent causes hid behind one error code: L4 balancing of long-lived HTTP/2 connections (overload) and a ' +
+    'shutdown that ignores calls in flight (rollout). Retries paper over both and make B do more work.',
+};

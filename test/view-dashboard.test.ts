@@ -1,0 +1,179 @@
+// The live dashboard in a real browser: a synthetic engine drives the LiveView API of a real
+// server on loopback; headless Chromium loads the page and must show what was sent, live.
+import { mkdir, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StepControl, ViewError } from '../scripts/view/step-control.js';
+import { startWebDashboard, type Dashboard } from '../scripts/view/web/server.js';
+import { ROOT } from './helpers/processes.js';
+import { CHROMIUM, launch, watchedPage } from './helpers/view-browser.js';
+import { eventsAt, INFO, resultOf, ROLLOUT_AT, SECONDS, snapshotAt } from './helpers/view-synthetic-run.js';
+
+const SHOTS = path.join(ROOT, 'reports/screenshots');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function feed(d: Dashboard, from: number, to: number, startMs: number, stepMs = 120): Promise<void> {
+  for (let s = from; s < to; s++) {
+    for (const e of eventsAt(s, startMs)) d.view.event(e);
+    d.view.update(snapshotAt(s));
+    await sleep(stepMs);
+  }
+}
+
+async function podNames(page: Page): Promise<string[]> {
+  return page.$$eval('#pods .pod', (rows) => rows.map((r) => (r as HTMLElement).dataset.pod ?? ''));
+}
+
+describe('dashboard server', () => {
+  it('says in one line that a taken port is taken', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const err = await startWebDashboard({ port }).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(ViewError);
+      expect((err as Error).message).toBe(`dashboard port ${port} on 127.0.0.1 is already in use: choose another one (--ui-port N)`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('listens on loopback only', async () => {
+    await expect(startWebDashboard({ port: 0, host: '0.0.0.0' })).rejects.toThrow(/loopback only/);
+  });
+
+  it('serves the page, its code and uPlot itself, with nothing from elsewhere', async () => {
+    const d = await startWebDashboard({ port: 0 });
+    try {
+      const html = await (await fetch(d.url)).text();
+      const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((r) => r !== 'data:,');
+      expect(refs.sort()).toEqual(['/charts.js', '/dashboard.js', '/style.css', '/uplot.css', '/uplot.js']);
+      let bytes = Buffer.byteLength(html);
+      for (const ref of refs) {
+        const res = await fetch(new URL(ref, d.url));
+        expect(res.status).toBe(200);
+        bytes += (await res.arrayBuffer()).byteLength;
+      }
+      console.log(`dashboard page load: ${bytes} bytes of HTML+JS+CSS (${refs.length + 1} files)`);
+      expect(bytes).toBeLessThan(150_000);
+      expect((await fetch(new URL('/next', d.url), { method: 'POST' })).status).toBe(409);
+      expect((await fetch(new URL('/nope', d.url))).status).toBe(404);
+    } finally {
+      await d.close();
+    }
+  });
+});
+
+describe.skipIf(!CHROMIUM)('dashboard in headless Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+    await mkdir(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows every pod, updates live, marks the rollout, and replays the run to a late page', async () => {
+    const d = await startWebDashboard({ port: 0 });
+    const { page, errors } = await watchedPage(browser);
+    try {
+      await page.goto(d.url);
+      await page.waitForSelector('#conn.live');
+      const startMs = performance.timeOrigin + performance.now();
+      d.view.start(INFO);
+      await feed(d, 0, ROLLOUT_AT + 3, startMs);
+      const mid = snapshotAt(ROLLOUT_AT + 2);
+      await page.waitForFunction((s) => (window as any).__labDashboard.lastS === s, mid.s);
+
+      // every pod of the last snapshot has its row, new pods are marked as new
+      expect(await podNames(page)).toEqual(mid.pods.map((p) => p.name));
+      const newRows = await page.$$eval('#pods .pod.new', (rows) => rows.map((r) => (r as HTMLElement).dataset.pod));
+      expect(newRows).toEqual(mid.pods.filter((p) => p.isNew).map((p) => p.name));
+      expect(await page.textContent('#rate-unavailable')).toBe(String(mid.rates.unavailable));
+      expect(await page.getAttribute('#rate-unavailable', 'class')).toBe('value');
+      expect(await page.$eval('#rate-unavailable', (e) => e.parentElement!.classList.contains('bad'))).toBe(true);
+      expect(await page.textContent('#step-head')).toBe(`Step 2 of 3 · ${mid.step!.title}`);
+      // the rollout is a labelled marker on the error chart, SIGTERMs are ticks, the ticker says it in words
+      await page.waitForSelector('#chart-errors .marker.major[data-type="rollout-started"] .marker-label');
+      expect(await page.textContent('#chart-errors .marker[data-type="rollout-started"]')).toBe('rolling restart of b started');
+      expect(await page.$$eval('#chart-errors .marker.minor[data-type="sigterm-sent"]', (m) => m.length)).toBeGreaterThan(0);
+      expect(await page.textContent('#events')).toContain('SIGTERM sent to b-5c7d9-old0');
+      expect(await page.$$eval('#chart-errors canvas, #chart-traffic canvas', (c) => c.length)).toBe(2);
+      await page.screenshot({ path: path.join(SHOTS, 'dashboard.png'), fullPage: true });
+
+      // a page opened now gets the whole story so far
+      const late = await watchedPage(browser);
+      await late.page.goto(d.url);
+      await late.page.waitForFunction((s) => (window as any).__labDashboard.lastS === s, mid.s);
+      expect(await podNames(late.page)).toEqual(mid.pods.map((p) => p.name));
+      expect(await late.page.textContent('#events')).toBe(await page.textContent('#events'));
+      expect(await late.page.$$eval('#chart-errors .marker', (m) => m.length)).toBe(await page.$$eval('#chart-errors .marker', (m) => m.length));
+      await late.page.close();
+      expect(late.errors).toEqual([]);
+
+      await feed(d, ROLLOUT_AT + 3, SECONDS, startMs);
+      const last = snapshotAt(SECONDS - 1);
+      await page.waitForFunction((s) => (window as any).__labDashboard.lastS === s, last.s);
+      expect(await podNames(page)).toEqual(last.pods.map((p) => p.name));
+      expect(await page.$eval('#rate-unavailable', (e) => e.parentElement!.classList.contains('bad'))).toBe(false);
+
+      d.view.finish(resultOf(startMs));
+      await page.waitForSelector('#finished.fail');
+      expect(await page.$$eval('#verdicts tbody tr', (r) => r.length)).toBe(3);
+      expect(await page.$$eval('#verdicts tbody tr.fail', (r) => r.length)).toBe(1);
+      await page.screenshot({ path: path.join(SHOTS, 'dashboard-finished.png'), fullPage: true });
+
+      // latency: from the engine's update() call to the page having drawn that second
+      const renders: Array<{ at: number; renderedAt: number }> = await page.evaluate(() => (window as any).__labDashboard.renders);
+      const latencies = renders.map((r) => r.renderedAt - r.at).sort((a, b) => a - b);
+      expect(latencies.length).toBeGreaterThanOrEqual(SECONDS - 1);
+      const median = latencies[Math.floor(latencies.length / 2)];
+      const max = latencies[latencies.length - 1];
+      console.log(`dashboard update latency over ${latencies.length} snapshots: median ${median.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
+      await writeFile(path.join(SHOTS, 'dashboard-latency.json'), `${JSON.stringify({ median, max, samples: latencies })}\n`);
+      expect(max).toBeLessThan(1000);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await d.close();
+    }
+  });
+
+  it('"Next" opens the step gate, and Enter in the terminal opens the same gate', async () => {
+    const control = new StepControl();
+    const d = await startWebDashboard({ port: 0, control });
+    const { page, errors } = await watchedPage(browser);
+    try {
+      await page.goto(d.url);
+      await page.waitForSelector('#conn.live');
+      d.view.start(INFO);
+      expect(await page.isDisabled('#next')).toBe(true);
+
+      let opened = false;
+      const first = control.waitForNext('Rolling restart of B').then(() => (opened = true));
+      await page.waitForSelector('#next.waiting:not([disabled])');
+      expect(await page.textContent('#next')).toBe('Next: Rolling restart of B ▶');
+      await sleep(300);
+      expect(opened).toBe(false);
+      await page.click('#next');
+      await first;
+      await page.waitForSelector('#next[disabled]:not(.waiting)');
+
+      // the terminal's Enter (same control) also releases the page's button
+      const second = control.waitForNext('Scale B to 20');
+      await page.waitForSelector('#next.waiting');
+      expect(control.next('terminal')).toBe(true);
+      await second;
+      await page.waitForSelector('#next[disabled]:not(.waiting)');
+      const res = await fetch(new URL('/next', d.url), { method: 'POST' });
+      expect(res.status).toBe(409);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await d.close();
+    }
+  });
+});
