@@ -13,6 +13,7 @@ const CTX = '--context=kind-grpc-lab';
 const NS = '--namespace=grpc-lab';
 const PODS = '/api/v1/namespaces/grpc-lab/pods';
 const SLICES = '/apis/discovery.k8s.io/v1/namespaces/grpc-lab/endpointslices';
+const EVENTS = '/api/v1/namespaces/grpc-lab/events';
 
 let base: K8sObject[];
 let withProxy: K8sObject[];
@@ -85,7 +86,7 @@ describe('up', () => {
     // the one line naming the target comes before anything that could change the cluster
     expect(r.printed).toEqual([{ line: 'kind: acting on context kind-grpc-lab, cluster https://127.0.0.1:41234, namespace grpc-lab', afterCalls: 1 }]);
     // watches are open before the objects are applied, so no pod's creation is missed
-    expect([...r.api.watchers.keys()].sort()).toEqual([SLICES, PODS].sort());
+    expect([...r.api.watchers.keys()].sort()).toEqual([SLICES, PODS, EVENTS].sort());
   });
 
   it('sends every rendered object, in grpc-lab, with the Namespace first and labelled as the lab\'s', async () => {
@@ -192,11 +193,13 @@ describe('steps after up', () => {
     const unsubscribe = r.platform.onEvent((e) => heard.push(e));
     for (const l of (await watchFixture('pod-watch')).slice(0, 4)) r.api.watchers.get(PODS)!(l.type, l.object);
     for (const l of (await watchFixture('endpointslice-watch')).slice(0, 3)) r.api.watchers.get(SLICES)!(l.type, l.object);
+    for (const l of (await watchFixture('event-watch')).slice(0, 4)) r.api.watchers.get(EVENTS)!(l.type, l.object);
     unsubscribe();
     expect(heard.map((e) => `${e.type} ${e.pod}`)).toEqual([
       'pod-created service-b-6d8f7c9b5d-x7k2p',
       'pod-ready service-b-6d8f7c9b5d-x7k2p',
       'endpoint-added service-b-6d8f7c9b5d-x7k2p',
+      'sigterm-sent service-b-6d8f7c9b5d-x7k2p',
     ]);
     expect(r.platform.events()).toEqual(heard);
     // timestamps come from the platform's monotonic clock, in order
@@ -231,5 +234,22 @@ describe('steps after up', () => {
     const r = rig();
     await r.platform.down();
     expect(r.runner.calls).toEqual([]);
+  });
+});
+
+describe('up again', () => {
+  it('stops the previous run\'s watches before deleting its namespace, and starts events afresh', async () => {
+    const r = rig({ namespace: ['', OUR_NAMESPACE_JSON] });
+    await r.platform.up(base);
+    const firstPods = r.api.watchers.get(PODS)!;
+    const lines = await watchFixture('pod-watch');
+    firstPods(lines[0]!.type, lines[0]!.object);
+    expect(r.platform.events()).toHaveLength(1);
+    await r.platform.up(base);
+    expect(r.platform.events()).toEqual([]);
+    // the same pod on the new watch is new again: the trackers start from nothing
+    r.api.watchers.get(PODS)!(lines[0]!.type, lines[0]!.object);
+    expect(r.platform.events().map((e) => e.type)).toEqual(['pod-created']);
+    expect(r.api.watchers.get(PODS)).not.toBe(firstPods);
   });
 });

@@ -123,6 +123,7 @@ describe('deleting', () => {
     expect(namespaceOwnership('', target)).toBe('absent');
     expect(namespaceOwnership(OUR_NAMESPACE_JSON, target)).toBe('ours');
     const foreign = JSON.stringify({ kind: 'Namespace', metadata: { name: 'grpc-lab', labels: { team: 'payments' } } });
+    expect(refusal(() => namespaceOwnership('Error from server (Forbidden)', target))).toBe('kubectl get namespace grpc-lab did not print JSON');
     expect(refusal(() => namespaceOwnership(foreign, target))).toBe(
       'namespace grpc-lab on kind-grpc-lab was not created by the lab (no label app.kubernetes.io/managed-by=grpc-k8s-lab): refusing to delete it',
     );

@@ -2,7 +2,7 @@
 // EndpointSlices changing under them) become exactly the timeline events a report shows.
 import { describe, expect, it } from 'vitest';
 import type { LabEvent } from '../scripts/platforms/platform.js';
-import { deploymentOf, EndpointSliceEvents, PodEvents, podInfo, type PodJson } from '../scripts/platforms/kind/watch-events.js';
+import { deploymentOf, EndpointSliceEvents, KubeletEvents, PodEvents, podInfo, type PodJson } from '../scripts/platforms/kind/watch-events.js';
 import { watchFixture } from './helpers/kind-fakes.js';
 
 const A = 'service-b-6d8f7c9b5d-x7k2p';
@@ -101,5 +101,24 @@ describe('EndpointSlice watch -> events', () => {
       { t: 0, type: 'endpoint-added', pod: '10.244.1.9', service: 'svc', view: 'endpoints', detail: '10.244.1.9: ready=true serving=true terminating=false' },
     ]);
     expect(slices.apply('ADDED', { metadata: { name: 'orphan' }, endpoints: [{ addresses: ['10.0.0.1'] }] }, 1)).toEqual([]);
+  });
+});
+
+describe('kubelet Events -> events', () => {
+  it('reads the kubelet\'s Killing as preStop started when the pod has a hook, SIGTERM sent when not', async () => {
+    const pods = new PodEvents();
+    const lines = await watchFixture('pod-watch');
+    pods.apply('ADDED', lines[3]!.object, 0);
+    const withHook = structuredClone(lines[3]!.object);
+    withHook.metadata.name = 'service-b-5c7d9f8b6-h3n8t';
+    withHook.spec.containers[0].lifecycle = { preStop: { sleep: { seconds: 5 } } };
+    pods.apply('ADDED', withHook, 0);
+
+    const kubelet = new KubeletEvents((pod) => pods.hasPreStop(pod));
+    const events = replay(await watchFixture('event-watch'), (type, obj, t) => kubelet.apply(type, obj, t));
+    expect(events).toEqual([
+      { t: 3, type: 'sigterm-sent', pod: A, detail: 'kubelet: Stopping container b' },
+      { t: 4, type: 'prestop-started', pod: 'service-b-5c7d9f8b6-h3n8t', detail: 'kubelet: Stopping container b' },
+    ]);
   });
 });

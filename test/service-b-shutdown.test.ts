@@ -27,13 +27,13 @@ async function stats(ip: string): Promise<BackendStats> {
   return (await fetch(`http://${ip}:9090/stats`)).json() as Promise<BackendStats>;
 }
 
-/** Starts IN_FLIGHT long calls over two connections and resolves once B is serving all of them. */
-async function loadB(ip: string): Promise<{ results: Promise<CallResult[]>; close: () => void }> {
+/** Starts IN_FLIGHT long calls over two connections and resolves once B serves `expected` calls. */
+async function loadB(ip: string, expected = IN_FLIGHT): Promise<{ results: Promise<CallResult[]>; close: () => void }> {
   const clients = [backendClient(`${ip}:50051`), backendClient(`${ip}:50051`)];
   const results = Promise.all(
     Array.from({ length: IN_FLIGHT }, (_, i) => work(clients[i % 2], { callId: `c${i}`, payloadSize: 0, workMs: CALL_WORK_MS })),
   );
-  for (let s = await stats(ip); s.inFlight < IN_FLIGHT; s = await stats(ip)) await new Promise((r) => setTimeout(r, 20));
+  for (let s = await stats(ip); s.inFlight < expected; s = await stats(ip)) await new Promise((r) => setTimeout(r, 20));
   return { results, close: () => clients.forEach((c) => c.close()) };
 }
 
@@ -47,6 +47,17 @@ function tryConnect(ip: string, port: number): Promise<string> {
     const socket = net.connect(port, ip);
     socket.once('connect', () => (socket.destroy(), resolve('connected')));
     socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+  });
+}
+
+function postWork(ip: string, port: number, body: unknown): Promise<{ status: number; connection: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: ip, port, path: '/work', method: 'POST' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
   });
 }
 
@@ -102,7 +113,8 @@ describe('service B on SIGTERM under load', () => {
     );
     watch.on('error', () => undefined); // cancelled below
     const idleRest = await idleKeepAliveConnection(ip, 8080);
-    const load = await loadB(ip);
+    const restInFlight = postWork(ip, 8080, { callId: 'rest', payloadSize: 0, workMs: CALL_WORK_MS });
+    const load = await loadB(ip, IN_FLIGHT + 1);
 
     const sent = performance.now();
     proc.kill('SIGTERM');
@@ -122,6 +134,8 @@ describe('service B on SIGTERM under load', () => {
     const results = await load.results;
     load.close();
     expect(codes(results)).toEqual(['OK']);
+    // The REST call in flight is answered, with Connection: close since the pod is going away.
+    expect(await restInFlight).toEqual({ status: 200, connection: 'close' });
     expect(await proc.exited).toEqual({ code: 0, signal: null });
     const exitedAfter = performance.now() - sent;
     expect(exitedAfter).toBeLessThan(5000); // drained: did not wait for DRAIN_TIMEOUT_MS

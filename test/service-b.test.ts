@@ -168,6 +168,20 @@ describe('service B over gRPC', () => {
     const stats = await until(b.stats, (s) => s.openConnections === 0);
     expect(stats.servedByCode.OK).toBe(results.length);
   });
+
+  it('cuts a call that outlives MAX_CONNECTION_AGE_GRACE_MS after the GOAWAY', async () => {
+    const b = await startB({ MAX_CONNECTION_AGE_MS: '500', MAX_CONNECTION_AGE_GRACE_MS: '500' });
+    const client = backendClient(b.grpcAddress);
+    const results = await Promise.all([1, 2, 3].map((i) => work(client, { callId: `long${i}`, payloadSize: 0, workMs: 3000 })));
+    client.close();
+    for (const r of results) {
+      // grpc-js destroys the session: the client sees RST_STREAM(NO_ERROR) as INTERNAL on most
+      // streams and "Connection dropped" on the last; never the reply.
+      expect(['INTERNAL', 'UNAVAILABLE']).toContain(grpc.status[r.code]);
+      expect(r.ms).toBeGreaterThanOrEqual(900); // age 500 ms (-10% jitter) + grace 500 ms
+      expect(r.ms).toBeLessThan(2500);
+    }
+  });
 });
 
 describe('service B over REST', () => {

@@ -49,6 +49,14 @@ describe('HTML report files', () => {
     console.log(`report page: ${Buffer.byteLength(html)} bytes, one file`);
   });
 
+  it('shows round 5\'s measured table when the run has one', async () => {
+    const table = { grpc: { 'calls/s': 9120.5, 'p99 ms': 4.1 }, rest: { 'calls/s': 3050, 'p99 ms': null } };
+    const html = await readFile(await writeHtmlReport({ ...resultOf(START), round: 5, variant: 'synthesis', table }, dir), 'utf8');
+    expect(html).toContain('<h2>Measured table</h2>');
+    expect(html).toMatch(/<td>grpc<\/td><td>9120\.5<\/td><td>4\.1<\/td>/);
+    expect(html).toMatch(/<td>rest<\/td><td>3050<\/td><td>–<\/td>/);
+  });
+
   it('escapes what comes from the run', async () => {
     const evil = { ...resultOf(START), narration: ['</script><script>window.hacked=1</script>'] };
     const html = await readFile(await writeHtmlReport({ ...evil, variant: 'escape-check' }, dir), 'utf8');
@@ -69,7 +77,7 @@ describe.skipIf(!CHROMIUM)('HTML report in headless Chromium', () => {
   it('draws both charts with the rollout marker, the verdicts and the accounting, without errors', async () => {
     const result = resultOf(START);
     const file = await writeHtmlReport(result, dir);
-    const { page, errors } = await watchedPage(browser, { width: 1400, height: 900 });
+    const { page, errors } = await watchedPage(browser, { width: 1400, height: 1100 });
     // the report must not need the network: every request other than the file itself fails
     await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
     await page.goto(pathToFileURL(file).href);
@@ -88,7 +96,8 @@ describe.skipIf(!CHROMIUM)('HTML report in headless Chromium', () => {
       return coloured / (data.length / 4);
     });
     expect(inked).toBeGreaterThan(0.2);
-    await page.screenshot({ path: path.join(SHOTS, 'report.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'report-full.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'report.png'), clip: { x: 0, y: 0, width: 1400, height: 1100 } });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -9,7 +9,7 @@ import { foldEvents, toViewEvent, type ViewEvent } from '../scripts/view/describ
 import { renderFrame, renderPlainLine, type FrameInput } from '../scripts/view/terminal-render.js';
 import { createTerminalView } from '../scripts/view/terminal-view.js';
 import { ROOT } from './helpers/processes.js';
-import { eventsAt, INFO, ROLLOUT_AT, snapshotAt } from './helpers/view-synthetic-run.js';
+import { eventsAt, INFO, resultOf, ROLLOUT_AT, snapshotAt } from './helpers/view-synthetic-run.js';
 
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 const plain = (lines: string[]) => lines.map((l) => l.replace(ANSI, ''));
@@ -94,10 +94,20 @@ describe('terminal frame (pure render)', () => {
     expect(frame.some((l) => l.includes('…-abcde'))).toBe(true);
   });
 
+  it('wraps the narration onto two lines at most', () => {
+    const narration = 'The new pods join DNS within seconds, but A never asks DNS again, so they get nothing until a connection breaks and the channel resolves the name once more.';
+    const snap = { ...snapshot(pods(2)), step: { index: 2, total: 3, title: 'Scale B to 20', narration } };
+    const frame = plain(renderFrame(input(pods(2), { snapshot: snap }), { width: 60, height: 30, color: false }));
+    expect(frame[1]).toBe('step 2/3 Scale B to 20: The new pods join DNS within');
+    expect(frame[2].endsWith('…')).toBe(true);
+    expect(frame[2].length).toBe(60);
+    expect(frame[3]).toMatch(/^OK /);
+  });
+
   it('shows errors in red and the step prompt while the engine waits', () => {
     const lines = renderFrame(input(pods(3), { snapshot: snapshot(pods(3), { ok: 950, unavailable: 50, cancelled: 0, other: 0 }), waiting: 'Scale B to 20' }), { width: 100, height: 30, color: true });
     expect(lines.find((l) => l.includes('UNAVAILABLE 50/s'))).toContain('\x1b[31;1mUNAVAILABLE 50/s\x1b[0m');
-    expect(plain(lines).some((l) => l.startsWith('▶ press Enter to run: Scale B to 20'))).toBe(true);
+    expect(plain(lines)).toContain(' ▶ press Enter to run: Scale B to 20');
     expect(plain(lines).join('\n')).toContain('errors 5.0%');
   });
 
@@ -168,6 +178,36 @@ describe('terminal view', () => {
     const erased = (second.match(/\x1b\[2K/g) ?? []).length;
     expect(erased).toBeGreaterThan(5); // log-update erased the lines of the previous frame
     expect(second.replace(ANSI, '')).toContain('t=1s');
+  });
+
+  it('keeps the frame below the lines the engine prints meanwhile', async () => {
+    const out = new Capture(true, 100, 30);
+    const view = createTerminalView(out, { env: {} });
+    view.start(INFO);
+    view.update(snapshotAt(0));
+    const before = out.text.length;
+    out.write('   stopping the load: A finishes its calls in flight\n');
+    const after = out.text.slice(before);
+    const line = after.indexOf('stopping the load');
+    expect(line).toBeGreaterThan(0);
+    expect(after.slice(0, line)).toMatch(/\x1b\[2K/); // the frame was erased first
+    expect(after.slice(line).replace(ANSI, '')).toContain('round 2 probe · graceful'); // and drawn again below
+    await view.close();
+    expect(out.write).toBe(Writable.prototype.write);
+  });
+
+  it('leaves the final frame alone once the variant finished', async () => {
+    const out = new Capture(true, 100, 30);
+    const view = createTerminalView(out, { env: {} });
+    view.start(INFO);
+    view.update(snapshotAt(0));
+    view.finish(resultOf(0));
+    const atFinish = out.text;
+    expect(atFinish.replace(ANSI, '')).toContain('verdicts: ✔ unavailable during rollout');
+    view.event(eventsAt(ROLLOUT_AT + 3, 0)[0]); // a pod exiting during teardown
+    await new Promise((r) => setTimeout(r, 200));
+    await view.close();
+    expect(out.text).toBe(atFinish);
   });
 });
 

@@ -8,8 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** The project root, from dist/bench/lib (the benchmarks always run from the build). */
-export const ROOT = path.resolve(here, '../../..');
+const twoUp = path.resolve(here, '../..');
+/** The project root, from dist/bench/lib (how the benchmarks run) or bench/lib (the sources). */
+export const ROOT = path.basename(twoUp) === 'dist' ? path.dirname(twoUp) : twoUp;
 
 export class BenchError extends Error {}
 
@@ -54,11 +55,12 @@ export interface SpawnOptions {
 
 /** Starts `node FILE` (a path under dist/) and follows its JSON log lines. */
 export function spawnNode(name: string, distFile: string, opts: SpawnOptions = {}): Proc {
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), built(distFile), ...(opts.args ?? [])], {
-    cwd: ROOT,
-    env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawnFollowed(name, process.execPath, [...(opts.nodeArgs ?? []), built(distFile), ...(opts.args ?? [])], opts.env);
+}
+
+/** Starts any program in the project root, keeps its output and follows its JSON log lines. */
+export function spawnFollowed(name: string, command: string, args: string[], env: Record<string, string> = {}): Proc {
+  const proc = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);
   const logs: Array<Record<string, unknown>> = [];
   const waiters: Array<{ event: string; resolve: (l: Record<string, unknown>) => void }> = [];
@@ -125,10 +127,11 @@ function tail(stderr: string): string {
   return last ? `; stderr: ${last}` : '';
 }
 
-/** A B pod: gRPC on ip:50051, /stats on ip:9090. Resolves once it reports ready. */
+/** A B pod: gRPC on ip:50051, /stats on ip:9090. Resolves once it reports ready. SHUTDOWN_MODE
+ *  stop makes it exit through process.exit on SIGTERM, which is when --cpu-prof writes a profile. */
 export async function startB(name: string, ip: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Proc> {
   const b = spawnNode(name, 'services/b/main.js', {
-    env: { POD_NAME: name, POD_IP: ip, PORT: '50051', REST_PORT: '8080', METRICS_PORT: '9090', WORK_MS: '0', ...env },
+    env: { POD_NAME: name, POD_IP: ip, PORT: '50051', REST_PORT: '8080', METRICS_PORT: '9090', WORK_MS: '0', SHUTDOWN_MODE: 'stop', ...env },
     nodeArgs,
   });
   await b.waitForLog('ready');
@@ -138,14 +141,15 @@ export async function startB(name: string, ip: string, env: Record<string, strin
 /** An A pod: /stats on ip:9090. Resolves with its `started` log line (schedule seed, start time). */
 export async function startA(name: string, ip: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<{ a: Proc; started: Record<string, unknown> }> {
   const a = spawnNode(name, 'services/a/main.js', {
-    env: { POD_NAME: name, POD_IP: ip, STATS_PORT: '9090', STATS_LINGER_MS: '3000', ...env },
+    env: { POD_NAME: name, POD_IP: ip, STATS_PORT: '9090', STATS_LINGER_MS: '1000', ...env },
     nodeArgs,
   });
   return { a, started: await a.waitForLog('started') };
 }
 
+/** SIGTERM (a profiled process writes its profile on the way out), SIGKILL after 3 s. */
 export async function stopAll(procs: Proc[]): Promise<void> {
-  await Promise.all(procs.map((p) => p.stop('SIGKILL')));
+  await Promise.all(procs.map((p) => p.stop('SIGTERM', 3000)));
 }
 
 /** GET a JSON document over HTTP. */

@@ -125,5 +125,6 @@ export async function main(argv: string[], out: Out = (l) => process.stdout.writ
 // Run only as the program, not when a test imports main().
 const invoked = process.argv[1] ?? '';
 if (invoked.endsWith('lab.js') || invoked.endsWith('lab.ts') || invoked.endsWith('/lab')) {
-  process.exitCode = await main(process.argv.slice(2));
+  // Exit explicitly: a platform or view handle left open must not keep a finished run alive.
+  process.exit(await main(process.argv.slice(2)));
 }

@@ -38,6 +38,8 @@ export interface Figures {
   podsPerSecond: { median: number | null; max: number | null };
   /** Attempts backend pods received in the window (retries and shed calls included). */
   servedByB: number;
+  /** Attempts backend pods refused for lack of capacity in the window (shed). */
+  shedByB: number;
   /** Readiness failures of backend pods that were not being deleted. */
   readinessFailures: number;
   /** How far behind its schedule A started calls (client saturation), worst second. */
@@ -212,6 +214,7 @@ export function computeFigures(data: RunData, range: TimeRange, filter: FigureFi
     newPodsShare: created.length === 0 || ok === 0 ? null : round(newOk / ok, 6),
     podsPerSecond: { median: median(perSecond), max: perSecond.length ? Math.max(...perSecond) : null },
     servedByB: data.backends.reduce((s, b) => s + (growthIn(b.samples, 'received', b.startedAt, range) ?? 0), 0),
+    shedByB: data.backends.reduce((s, b) => s + (growthIn(b.samples, 'shed', b.startedAt, range) ?? 0), 0),
     readinessFailures: readinessFailures(data.events, data.backend, range),
     lagMaxMs,
   };

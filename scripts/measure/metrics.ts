@@ -63,9 +63,15 @@ export const METRICS = {
     describe: 'attempts B received per call A completed',
     read: (f) => (f.calls ? Math.round((f.servedByB / f.calls) * 1000) / 1000 : null),
   },
+  shedByB: { unit: 'count', describe: 'attempts B refused for lack of capacity', read: (f) => f.shedByB },
+  errorsPerShed: {
+    unit: 'x',
+    describe: 'errors A saw per attempt B refused',
+    read: (f) => (f.shedByB ? Math.round((f.errors / f.shedByB) * 1000) / 1000 : null),
+  },
   readinessFailures: { unit: 'count', describe: 'failed readiness probes of pods not being deleted', read: (f) => f.readinessFailures },
   skipped: { unit: 'count', describe: 'calls A could not start (its in-flight limit)', read: (f) => f.skipped },
-  accountingHolds: { unit: 'count', describe: '1 when scheduled = completed + in flight + skipped', read: (_f, run) => (run.accounting.holds ? 1 : 0) },
+  accountingHolds: { unit: 'count', describe: 'accounting check (1 = holds)', read: (_f, run) => (run.accounting.holds ? 1 : 0) },
   unmeasuredFigures: {
     unit: 'count',
     describe: 'cells of the measured table that hold no measurement',

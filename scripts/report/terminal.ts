@@ -11,7 +11,10 @@ const fixed = (x: number | null, digits = 2): string => (x === null ? 'n/a' : (M
 /** Renders rows as aligned columns; the first row is the header. */
 export function table(rows: string[][], indent = '  '): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]): string => indent + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  // Numbers line up on the right, words on the left.
+  const numeric = rows[0].map((_, i) => rows.slice(1).every((r) => /^([~\d.,%x/ -]|n\/a|ms|s|PASS|FAIL)*$/.test(r[i] ?? '')));
+  const line = (r: string[]): string =>
+    indent + r.map((c, i) => (numeric[i] && i > 0 ? (c ?? '').padStart(widths[i]) : (c ?? '').padEnd(widths[i]))).join('  ').trimEnd();
   return [line(rows[0]), indent + widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 

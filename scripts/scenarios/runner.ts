@@ -15,7 +15,7 @@ import { evaluateVerdicts } from '../measure/verdicts.js';
 import type { RunResult, VerdictResult } from '../report/result-schema.js';
 import { overlayDir, timelineOf, windowsOf, type PlatformName, type RoundSpec, type Step, type VariantSpec, type VerdictSpec } from './spec.js';
 import { resolveWindows, type RunClock } from './windows.js';
-import { withSeed } from './seed.js';
+import { replicasOf, withSeed, withoutReplicas } from './manifests.js';
 
 export interface RunVariantOptions {
   platform: Platform;
@@ -66,7 +66,7 @@ export async function runVariant(opts: RunVariantOptions): Promise<RunResult> {
     const objects = await renderVariant(opts.root, round, variant, opts.seed);
     views.forEach((v) => v.start(info));
     log(`bringing up ${objects.length} objects`);
-    await platform.up(objects, UP_TIMEOUT_MS);
+    await bringUp(platform, round, objects);
     collector.start();
     const clock: RunClock = { t0: monotonicNow(), tEnd: Infinity, marks: {} };
     const live = new LiveState(opts, clock, collector);
@@ -92,6 +92,17 @@ export async function runVariant(opts: RunVariantOptions): Promise<RunResult> {
     await collector.stop();
     await platform.down();
   }
+}
+
+/**
+ * The backend first, then the clients, as a team deploys them: a client that started before B's
+ * pods were ready would resolve a headless Service to the few that were, and keep only those.
+ */
+async function bringUp(platform: Platform, round: RoundSpec, objects: K8sObject[]): Promise<void> {
+  const wanted = replicasOf(objects, round.clients);
+  await platform.up(withoutReplicas(objects, round.clients), UP_TIMEOUT_MS);
+  for (const [client, replicas] of wanted) if (replicas > 0) await platform.scale(client, replicas);
+  for (const [client, replicas] of wanted) if (replicas > 0) await platform.waitForRollout(client, UP_TIMEOUT_MS);
 }
 
 /** What views see while the run goes on. */

@@ -79,6 +79,23 @@ export function bar(value: number, max: number, width: number): string {
   return ('█'.repeat(full) + EIGHTHS[eighths % 8]).padEnd(width);
 }
 
+/** Word-wraps text into at most maxLines lines of width columns; the last one ends in … if cut. */
+export function wrapWords(text: string, width: number, maxLines: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  if (lines.length <= maxLines) return lines.map((l) => fit(l, width).trimEnd());
+  const kept = lines.slice(0, maxLines);
+  kept[maxLines - 1] = fit(`${kept[maxLines - 1]} ${lines[maxLines]}`, width).trimEnd();
+  return kept.map((l, i) => (i === maxLines - 1 ? l : fit(l, width).trimEnd()));
+}
+
 function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
@@ -101,8 +118,9 @@ function headerLines(input: FrameInput, width: number, paint: Painter): string[]
   const lines = [paint('bold', fit(title, width).trimEnd())];
   const step = snapshot?.step;
   const about = step ? `step ${step.index}/${step.total} ${step.title}: ${step.narration}` : info?.symptom ?? info?.title ?? '';
-  if (about) lines.push(fit(about, width).trimEnd());
-  if (input.waiting !== null) lines.push(paint(['inverse', 'bold'], fit(`▶ press Enter to run: ${input.waiting}`, width)));
+  if (about) lines.push(...wrapWords(about, width, 2));
+  // no padding: a line of trailing spaces as wide as the terminal wraps into an empty line
+  if (input.waiting !== null) lines.push(paint(['inverse', 'bold'], fit(` ▶ press Enter to run: ${input.waiting} `, width).trimEnd()));
   return lines;
 }
 
@@ -221,8 +239,8 @@ export function renderPlainLine(snapshot: LiveSnapshot, newEvents: readonly View
     `OK ${r.ok}/s, UNAVAILABLE ${r.unavailable}/s, CANCELLED ${r.cancelled}/s, other ${r.other}/s (${pct(errorRate(r))} errors);`,
     `traffic on ${withTraffic}/${snapshot.pods.length} pods, busiest ${pct(busiest)}`,
   ];
-  if (snapshot.step) parts.push(`; step ${snapshot.step.index}/${snapshot.step.total} ${snapshot.step.title}`);
+  if (snapshot.step) parts.push(`step ${snapshot.step.index}/${snapshot.step.total} ${snapshot.step.title}`);
   const folded = foldEvents(newEvents, 3);
-  if (folded.length > 0) parts.push(`; events: ${folded.map((l) => l.text).join('; ')}`);
-  return parts.join(' ');
+  if (folded.length > 0) parts.push(`events: ${folded.map((l) => l.text).join('; ')}`);
+  return `${parts.slice(0, 3).join(' ')}${parts.slice(3).map((p) => `; ${p}`).join('')}`;
 }

@@ -38,17 +38,25 @@ function liveTerminal(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, contro
   let waiting: string | null = null;
   let runStart = monotonicNow();
   let timer: NodeJS.Timeout | null = null;
-  let closed = false;
+  // after finish() the final frame stays as it is: teardown events must not draw a new one below
+  let idle = false;
+  let shown = false;
+  const passThrough = keepFrameBelowOtherOutput(stream, {
+    isShown: () => shown,
+    clear: () => draw.clear(),
+    redraw: () => redraw(),
+  });
 
   const redraw = () => {
     if (timer) clearTimeout(timer);
     timer = null;
-    if (closed) return;
+    if (idle) return;
     const lines = renderFrame(
       { info, snapshot, events, waiting, verdicts },
       { width: Math.min(MAX_WIDTH, stream.columns ?? MAX_WIDTH), height: stream.rows ?? 24, color: !env.NO_COLOR },
     );
-    draw(lines.join('\n'));
+    passThrough(() => draw(lines.join('\n')));
+    shown = true;
   };
   // a burst of events (a rollout of 20 pods) redraws once, not 20 times
   const redrawSoon = () => {
@@ -67,6 +75,7 @@ function liveTerminal(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, contro
       verdicts = undefined;
       events = [];
       runStart = monotonicNow();
+      idle = false;
       redraw();
     },
     update(next) {
@@ -81,17 +90,51 @@ function liveTerminal(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, contro
     finish(result: RunResult) {
       verdicts = result.verdicts;
       redraw();
+      idle = true;
+      shown = false;
       draw.done(); // keeps the final frame on screen; the next variant draws below it
     },
     async close() {
-      if (closed) return;
-      redraw();
-      closed = true;
       unsubscribe?.();
       stream.off('resize', redraw);
+      passThrough.restore();
+      if (idle) return;
+      if (timer) redraw();
+      idle = true;
+      shown = false;
       draw.done();
     },
   };
+}
+
+/**
+ * The engine keeps printing its own lines (progress, the results table) while the frame is on
+ * screen: each such write first erases the frame, then the frame is drawn again below it, so the
+ * log scrolls above a frame that stays at the bottom.
+ */
+function keepFrameBelowOtherOutput(
+  stream: NodeJS.WriteStream,
+  frame: { isShown: () => boolean; clear: () => void; redraw: () => void },
+): ((ownWrite: () => void) => void) & { restore: () => void } {
+  const original = stream.write;
+  let own = false;
+  const passThrough = (ownWrite: () => void) => {
+    own = true;
+    try {
+      ownWrite();
+    } finally {
+      own = false;
+    }
+  };
+  stream.write = function (this: NodeJS.WriteStream, ...args: unknown[]): boolean {
+    const write = () => (original as (...a: unknown[]) => boolean).apply(stream, args);
+    if (own || !frame.isShown()) return write();
+    passThrough(frame.clear);
+    const ok = write();
+    frame.redraw();
+    return ok;
+  } as typeof stream.write;
+  return Object.assign(passThrough, { restore: () => void (stream.write = original) });
 }
 
 function plainLines(stream: NodeJS.WritableStream, control?: StepControl): LiveView {

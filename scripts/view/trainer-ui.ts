@@ -11,7 +11,7 @@ export interface TrainerUiOptions {
   web: boolean;
   /** Step mode (`--step`): the engine awaits `gate` before each timeline action. */
   step: boolean;
-  /** Dashboard port, default 8089. */
+  /** Dashboard port; default LAB_UI_PORT from the environment, else 8089. */
   port?: number;
   host?: string;
   stdout?: NodeJS.WriteStream;
@@ -49,6 +49,15 @@ export function combineViews(views: readonly LiveView[]): LiveView {
   };
 }
 
+/** LAB_UI_PORT (make: UI_PORT=N) picks the dashboard's port without a flag through every layer. */
+export function portFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.LAB_UI_PORT;
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ViewError(`LAB_UI_PORT must be a port number 1..65535, got "${raw}"`);
+  return port;
+}
+
 export async function startTrainerUi(options: TrainerUiOptions): Promise<TrainerUi> {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
@@ -57,7 +66,7 @@ export async function startTrainerUi(options: TrainerUiOptions): Promise<Trainer
   if (options.step && !options.web && !canPressEnter) {
     throw new ViewError('step mode needs a terminal to press Enter in (stdin is not a TTY) or the dashboard (--ui)');
   }
-  const dashboard: Dashboard | null = options.web ? await startWebDashboard({ port: options.port, host: options.host, control }) : null;
+  const dashboard: Dashboard | null = options.web ? await startWebDashboard({ port: options.port ?? portFromEnv(), host: options.host, control }) : null;
   const terminalGate: TerminalGate | null = options.step && canPressEnter ? createTerminalGate(stdin, control) : null;
   const terminal = createTerminalView(stdout, options.step ? { control } : {});
   const view = combineViews(dashboard ? [terminal, dashboard.view] : [terminal]);

@@ -149,13 +149,12 @@ export class Accounting {
   whenIdle(timeoutMs: number): Promise<void> {
     if (this.totals.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        self.idleWaiter = undefined;
+        this.idleWaiter = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, timeoutMs);
       this.idleWaiter = done;
     });
   }

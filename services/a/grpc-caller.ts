@@ -6,11 +6,6 @@ import { createChannels } from './channels.js';
 import { elapsedUs, type Caller, type Complete } from './caller.js';
 import { classify } from './outcome.js';
 
-/** Status names by code, from grpc-js's numeric enum. */
-const STATUS_NAMES: string[] = Object.values(grpc.status)
-  .filter((v): v is number => typeof v === 'number')
-  .reduce<string[]>((names, code) => ((names[code] = grpc.status[code]), names), []);
-
 export function grpcCaller(cfg: AConfig, complete: Complete): Caller {
   const clients = createChannels(cfg);
   // grpc-js clones the metadata of every call, so one empty instance serves them all.
@@ -28,7 +23,8 @@ export function grpcCaller(cfg: AConfig, complete: Complete): Caller {
       client.Work({ callId: idPrefix + ++seq, payloadSize }, metadata, { deadline: Date.now() + deadlineMs }, (err, reply) => {
         const us = elapsedUs(start);
         if (err) {
-          const code = STATUS_NAMES[err.code] ?? 'UNKNOWN';
+          // grpc.status is a numeric enum: indexing it by code gives the status name.
+          const code = grpc.status[err.code] ?? 'UNKNOWN';
           complete(code, classify(code, err.details ?? ''), null, us);
         } else {
           complete('OK', null, reply!.podName, us);

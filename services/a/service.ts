@@ -48,6 +48,7 @@ export async function runServiceA(cfg: AConfig): Promise<void> {
     seed,
     deadlineMs: cfg.deadlineMs,
     maxInFlight,
+    dnsServer: cfg.dnsServer?.address,
     startedAtMs: Date.now(),
   });
 }

@@ -12,16 +12,20 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface RestTwin {
   server: http.Server;
-  /** Graceful shutdown: answers the calls in flight with Connection: close and accepts no new ones. */
+  /** Graceful shutdown: accepts no new connection, answers the calls in flight with Connection: close. */
   stopAccepting(): void;
 }
+
+type Reply = { status: number; body: unknown } | null;
 
 export function createRestServer(work: WorkService, podName: string): RestTwin {
   let draining = false;
   const server = http.createServer((req, res) => {
-    if (draining) res.setHeader('connection', 'close');
-    if (req.method !== 'POST' || req.url !== '/work') return sendJson(res, 404, { error: 'not found: POST /work is the only route' });
-    void serveWork(work, podName, req, res);
+    const answer = (reply: Reply) => reply && sendJson(res, reply, draining);
+    if (req.method !== 'POST' || req.url !== '/work') return answer({ status: 404, body: { error: 'not found: POST /work is the only route' } });
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    void serveWork(work, req, abort.signal).then((outcome) => answer(replyTo(outcome, podName)));
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
@@ -29,33 +33,37 @@ export function createRestServer(work: WorkService, podName: string): RestTwin {
     server,
     stopAccepting() {
       draining = true;
-      // Since Node 19, close() also closes the idle keep-alive connections at once.
+      // Since Node 19 close() also closes idle keep-alive connections (between two requests) at
+      // once; one that never sent a request stays until the drain deadline's closeAllConnections().
       server.close();
     },
   };
 }
 
-async function serveWork(work: WorkService, podName: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const abort = new AbortController();
-  res.on('close', () => abort.abort());
+async function serveWork(work: WorkService, req: http.IncomingMessage, signal: AbortSignal): Promise<WorkOutcome> {
   const body = await readJson(req);
-  const outcome = body.ok ? await work.serve(toWorkRequest(body.value), 'rest', abort.signal) : work.refuse('rest', body.error);
-  sendOutcome(res, podName, outcome);
+  return body.ok ? work.serve(toWorkRequest(body.value), 'rest', signal) : work.refuse('rest', body.error);
 }
 
-function sendOutcome(res: http.ServerResponse, podName: string, outcome: WorkOutcome): void {
+function replyTo(outcome: WorkOutcome, podName: string): Reply {
   const status = ANSWERS[outcome.kind].httpStatus;
-  if (outcome.kind === 'ok') return sendJson(res, status, { ...outcome.reply, payload: outcome.reply.payload.toString('base64') });
-  if (outcome.kind === 'shed') return sendJson(res, status, { error: 'overloaded', pod: podName });
-  if (outcome.kind === 'invalid') return sendJson(res, status, { error: outcome.details });
-  // cancelled: the client has gone, there is nobody to answer.
+  switch (outcome.kind) {
+    case 'ok':
+      return { status, body: { ...outcome.reply, payload: outcome.reply.payload.toString('base64') } };
+    case 'shed':
+      return { status, body: { error: 'overloaded', pod: podName } };
+    case 'invalid':
+      return { status, body: { error: outcome.details } };
+    case 'cancelled':
+      return null; // the client has gone: nobody to answer
+  }
 }
 
 function toWorkRequest(body: unknown): WorkRequest {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   return {
     callId: String(b.callId ?? ''),
-    // Left as they came: WorkService rejects anything that is not a whole number in range.
+    // Passed on as they came: WorkService rejects anything that is not a whole number in range.
     payloadSize: (b.payloadSize ?? 0) as number,
     workMs: b.workMs === undefined || b.workMs === null ? undefined : (b.workMs as number),
   };
@@ -78,9 +86,12 @@ async function readJson(req: http.IncomingMessage): Promise<Parsed> {
   }
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+/** `closing` is read when the answer is written, so a call that arrived before SIGTERM still learns
+ *  that the pod is going away and does not reuse the connection. */
+function sendJson(res: http.ServerResponse, reply: { status: number; body: unknown }, closing: boolean): void {
   if (res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  const text = JSON.stringify(reply.body);
+  const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
+  if (closing) headers.connection = 'close';
+  res.writeHead(reply.status, headers).end(text);
 }

@@ -46,7 +46,10 @@ export function installShutdown(b: RunningBackend): void {
     // The kubelet sends one SIGTERM; a repeated one must not start a second shutdown.
     if (started) return;
     started = true;
-    void shutDown(b, stopServing);
+    shutDown(b, stopServing).catch((err: Error) => {
+      b.log('exit', { code: 1, error: err.message });
+      process.exit(1);
+    });
   });
 }
 

@@ -38,17 +38,17 @@ export class CallStats {
       labelNames: ['protocol'],
       registers,
     });
-    // Gauges read the live value when scraped, so they can never drift from the source.
-    new Gauge({ name: 'lab_b_calls_in_flight', help: 'Work calls being served now', registers, collect() {
-      this.set(admission.inFlight);
-    } });
-    new Gauge({ name: 'lab_b_open_connections', help: 'HTTP/2 connections open on the gRPC port', registers, async collect() {
-      this.set(await openConnections());
-    } });
-    const holds = () => this.holdStreams;
-    new Gauge({ name: 'lab_b_hold_streams_open', help: 'Hold streams open now', registers, collect() {
-      this.set(holds());
-    } });
+    // Gauges read the live value when scraped, so they can never drift from their source.
+    const liveGauges: Array<[name: string, help: string, read: () => number | Promise<number>]> = [
+      ['lab_b_calls_in_flight', 'Work calls being served now', () => admission.inFlight],
+      ['lab_b_open_connections', 'HTTP/2 connections open on the gRPC port', openConnections],
+      ['lab_b_hold_streams_open', 'Hold streams open now', () => this.holdStreams],
+    ];
+    for (const [name, help, read] of liveGauges) {
+      new Gauge({ name, help, registers, async collect() {
+        this.set(await read());
+      } });
+    }
   }
 
   /** Records the status one Work call was answered with (every call, exactly once). */

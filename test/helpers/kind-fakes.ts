@@ -12,10 +12,10 @@ export const FIXTURES = path.join(ROOT, 'test/fixtures/kind');
 
 export interface WatchLine {
   type: WatchType;
-  object: Record<string, any>;
+  object: any;
 }
 
-export async function watchFixture(name: 'pod-watch' | 'endpointslice-watch'): Promise<WatchLine[]> {
+export async function watchFixture(name: 'pod-watch' | 'endpointslice-watch' | 'event-watch'): Promise<WatchLine[]> {
   return JSON.parse(await readFile(path.join(FIXTURES, `${name}.json`), 'utf8')) as WatchLine[];
 }
 

@@ -3,6 +3,7 @@
 import {
   LAB_NAMESPACE,
   monotonicNow,
+  PlatformError,
   type K8sObject,
   type LabEvent,
   type Platform,
@@ -13,7 +14,16 @@ import * as kubectl from './kubectl.js';
 import { deploymentNames, prepareObjects } from './objects.js';
 import { execaRunner, type CommandRunner } from './runner.js';
 import { confirmationLine, namespaceOwnership, parseKubeconfigView, resolveTarget, type Target, type TargetRequest } from './safety.js';
-import { EndpointSliceEvents, PodEvents, podInfo, type EndpointSliceJson, type PodJson, type WatchType } from './watch-events.js';
+import {
+  EndpointSliceEvents,
+  KubeletEvents,
+  PodEvents,
+  podInfo,
+  type EndpointSliceJson,
+  type KubeEventJson,
+  type PodJson,
+  type WatchType,
+} from './watch-events.js';
 
 export interface KindOptions extends TargetRequest {
   /** Where the confirmation line and watch warnings go (stderr by default). */
@@ -33,6 +43,7 @@ const NAMESPACE_DELETE_TIMEOUT_MS = 120_000;
 
 const PODS_PATH = `/api/v1/namespaces/${LAB_NAMESPACE}/pods`;
 const SLICES_PATH = `/apis/discovery.k8s.io/v1/namespaces/${LAB_NAMESPACE}/endpointslices`;
+const EVENTS_PATH = `/api/v1/namespaces/${LAB_NAMESPACE}/events`;
 
 export class KindPlatform implements Platform {
   readonly name = 'kind' as const;
@@ -72,6 +83,15 @@ export class KindPlatform implements Platform {
     return this.kubeApi;
   }
 
+  private async getJson<T>(path: string): Promise<T> {
+    const body = await (await this.api()).get(path);
+    try {
+      return JSON.parse(body) as T;
+    } catch {
+      throw new PlatformError(`GET ${path}: the API server did not answer JSON`);
+    }
+  }
+
   private emit(event: LabEvent): void {
     this.log.push(event);
     for (const listener of this.listeners) listener(event);
@@ -82,6 +102,7 @@ export class KindPlatform implements Platform {
     const prepared = prepareObjects(objects, { image: this.opts.image });
     const target = await this.resolve();
     this.print(confirmationLine(target));
+    this.unwatch();
     this.log = [];
     await this.deleteLabNamespace(target);
     await this.watch();
@@ -99,13 +120,20 @@ export class KindPlatform implements Platform {
     await this.run(kubectl.deleteNamespace(target, NAMESPACE_DELETE_TIMEOUT_MS), undefined, NAMESPACE_DELETE_TIMEOUT_MS + 5000);
   }
 
+  private unwatch(): void {
+    for (const stop of this.stopWatches.splice(0)) stop();
+  }
+
+  /** Fresh trackers each time: a platform brought up again forgets what the previous run showed it. */
   private async watch(): Promise<void> {
     const api = await this.api();
     const pods = new PodEvents();
     const slices = new EndpointSliceEvents();
+    const kubelet = new KubeletEvents((pod) => pods.hasPreStop(pod));
     const sources: Array<[string, string, (type: WatchType, obj: unknown, t: number) => LabEvent[]]> = [
       ['pods', PODS_PATH, (type, obj, t) => pods.apply(type, obj as PodJson, t)],
       ['EndpointSlices', SLICES_PATH, (type, obj, t) => slices.apply(type, obj as EndpointSliceJson, t)],
+      ['events', EVENTS_PATH, (type, obj, t) => kubelet.apply(type, obj as KubeEventJson, t)],
     ];
     for (const [what, path, translate] of sources) {
       let warned = false;
@@ -133,15 +161,13 @@ export class KindPlatform implements Platform {
 
   async scale(deployment: string, replicas: number): Promise<void> {
     const target = await this.resolve();
-    const current = JSON.parse(await (await this.api()).get(`/apis/apps/v1/namespaces/${LAB_NAMESPACE}/deployments/${deployment}`)) as {
-      spec?: { replicas?: number };
-    };
+    const current = await this.getJson<{ spec?: { replicas?: number } }>(`/apis/apps/v1/namespaces/${LAB_NAMESPACE}/deployments/${deployment}`);
     await this.run(kubectl.scale(target, deployment, replicas));
     this.emit({ t: this.deps.now(), type: 'scaled', deployment, detail: `replicas ${current.spec?.replicas ?? '?'} -> ${replicas}` });
   }
 
   async pods(): Promise<PodInfo[]> {
-    const list = JSON.parse(await (await this.api()).get(PODS_PATH)) as { items?: PodJson[] };
+    const list = await this.getJson<{ items?: PodJson[] }>(PODS_PATH);
     return (list.items ?? []).map(podInfo);
   }
 
@@ -160,7 +186,7 @@ export class KindPlatform implements Platform {
   }
 
   async down(): Promise<void> {
-    for (const stop of this.stopWatches.splice(0)) stop();
+    this.unwatch();
     if (!this.touched || !this.target) return;
     await this.deleteLabNamespace(this.target);
   }

@@ -128,7 +128,12 @@ export function assertLabNamespace(name: string): void {
  */
 export function namespaceOwnership(json: string, target: Target): 'absent' | 'ours' {
   if (json.trim() === '') return 'absent';
-  const ns = JSON.parse(json) as { metadata?: { labels?: Record<string, string> } };
+  let ns: { metadata?: { labels?: Record<string, string> } };
+  try {
+    ns = JSON.parse(json) as typeof ns;
+  } catch {
+    throw new PlatformError(`kubectl get namespace ${target.namespace} did not print JSON`);
+  }
   if (ns.metadata?.labels?.[OWNER_LABEL] === OWNER_VALUE) return 'ours';
   throw new PlatformError(
     `namespace ${target.namespace} on ${target.context} was not created by the lab (no label ${OWNER_LABEL}=${OWNER_VALUE}): refusing to delete it`,

@@ -30,6 +30,7 @@ export interface PodJson {
     deletionTimestamp?: string;
     deletionGracePeriodSeconds?: number;
   };
+  spec?: { containers?: Array<{ lifecycle?: { preStop?: unknown } }> };
   status?: {
     phase?: string;
     podIP?: string;
@@ -85,6 +86,7 @@ function exitDetail(t: Terminated, container: string, many: boolean): string {
 }
 
 interface PodMemory {
+  preStop: boolean;
   ready: boolean;
   deleting: boolean;
   restarts: Map<string, number>;
@@ -100,7 +102,7 @@ export class PodEvents {
     const events: LabEvent[] = [];
     let memory = this.pods.get(name);
     if (!memory) {
-      memory = { ready: false, deleting: false, restarts: new Map(), exits: new Set() };
+      memory = { preStop: false, ready: false, deleting: false, restarts: new Map(), exits: new Set() };
       this.pods.set(name, memory);
       events.push({ ...base, type: 'pod-created' });
     }
@@ -109,6 +111,7 @@ export class PodEvents {
       const grace = pod.metadata.deletionGracePeriodSeconds;
       events.push({ ...base, type: 'pod-deleted', ...(grace === undefined ? {} : { detail: `grace period ${grace}s` }) });
     }
+    memory.preStop = pod.spec?.containers?.some((c) => c.lifecycle?.preStop !== undefined) ?? false;
     const statuses = pod.status?.containerStatuses ?? [];
     for (const c of statuses) {
       for (const term of [c.lastState?.terminated, c.state?.terminated]) {
@@ -129,6 +132,42 @@ export class PodEvents {
     memory.ready = ready;
     if (type === 'DELETED') this.pods.delete(name);
     return events;
+  }
+
+  /** Whether a pod seen so far has a preStop hook (undefined for a pod not seen). */
+  hasPreStop(pod: string): boolean | undefined {
+    return this.pods.get(pod)?.preStop;
+  }
+}
+
+/** The fields of a core/v1 Event that the lab reads. */
+export interface KubeEventJson {
+  metadata: { uid?: string; name: string };
+  reason?: string;
+  message?: string;
+  count?: number;
+  involvedObject?: { kind?: string; name?: string };
+  source?: { component?: string };
+}
+
+/**
+ * The kubelet keeps preStop and SIGTERM to itself, but announces the moment it starts stopping a
+ * container with a `Killing` event: the preStop hook starts then when the pod has one, otherwise
+ * the container gets SIGTERM then.
+ */
+export class KubeletEvents {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly hasPreStop: (pod: string) => boolean | undefined) {}
+
+  apply(type: WatchType, ev: KubeEventJson, t: number): LabEvent[] {
+    const pod = ev.involvedObject?.name;
+    if (type === 'DELETED' || ev.reason !== 'Killing' || ev.involvedObject?.kind !== 'Pod' || !pod) return [];
+    const key = `${ev.metadata.uid ?? ev.metadata.name}|${ev.count ?? 1}`;
+    if (this.seen.has(key)) return [];
+    this.seen.add(key);
+    const detail = `kubelet: ${ev.message ?? 'Killing'}`;
+    return [{ t, type: this.hasPreStop(pod) ? 'prestop-started' : 'sigterm-sent', pod, detail }];
   }
 }
 

@@ -7,7 +7,13 @@
 //                                                       `haproxy`), -f <the ConfigMap file, copied
 //                                                       to the lab's temp dir> -db, with the
 //                                                       config's `parse-resolv-conf` replaced by
-//                                                       `nameserver lab <dns ip>:<port>`
+//                                                       `nameserver lab tcp@<dns ip>:<port>`
+//
+// Why DNS over TCP for HAProxy: a kubelet gives the pod a resolv.conf naming the cluster DNS, and
+// CoreDNS answers HAProxy's EDNS queries (accepted_payload_size) over UDP with every pod address.
+// The lab DNS answers plain 512-byte UDP and sets the TC bit on a bigger answer (about 9 pods of a
+// cluster.local name); HAProxy 2.6 does not retry such an answer over TCP, it marks every server
+// down. Asking over TCP from the start gives HAProxy the full answer, as CoreDNS would.
 import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PlatformError } from '../platform.js';
@@ -96,10 +102,11 @@ export function repositoryOf(image: string): string {
 
 /**
  * A kubelet writes a pod's resolv.conf with the cluster DNS; HAProxy reads it through
- * `parse-resolv-conf`. The local equivalent is the lab DNS as the resolvers section's nameserver.
+ * `parse-resolv-conf`. The local equivalent is the lab DNS as the resolvers section's nameserver
+ * (over TCP: see the header).
  */
 export function withLabNameserver(config: string, dns: { ip: string; port: number }): string {
-  return config.replace(/^([ \t]*)parse-resolv-conf[ \t]*$/gm, `$1nameserver lab ${dns.ip}:${dns.port}`);
+  return config.replace(/^([ \t]*)parse-resolv-conf[ \t]*$/gm, `$1nameserver lab tcp@${dns.ip}:${dns.port}`);
 }
 
 const SBIN_DIRS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];

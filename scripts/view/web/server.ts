@@ -121,7 +121,7 @@ function send(res: http.ServerResponse, status: number, type: string, body: stri
 function listen(server: http.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new ViewError(`dashboard port ${port} on ${host} is already in use: choose another one (--ui-port N)`));
+      if (err.code === 'EADDRINUSE') reject(new ViewError(`dashboard port ${port} on ${host} is already in use: choose another one (UI_PORT=N with make, LAB_UI_PORT=N otherwise)`));
       else if (err.code === 'EADDRNOTAVAIL') reject(new ViewError(`cannot listen on ${host}: no such local address`));
       else reject(new ViewError(`dashboard cannot listen on ${host}:${port}: ${err.message}`));
     });

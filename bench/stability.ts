@@ -1,0 +1,94 @@
+// How reliably each variant's verdicts hold: runs every variant of the chosen rounds N times (each
+// run with its own seed) and prints, per verdict, how many runs it held in, plus the spread of the
+// headline figures. A broken variant must reproduce its failure every time, a fixed one must be
+// clean every time: anything below N/N here is a flaky lesson.
+//
+//   node dist/bench/stability.js [--runs N] [--rounds 1,3] [--variant V] [--platform local|kind]
+import { parseArgs } from 'node:util';
+import { ROUNDS, findRound, findVariant } from '../scripts/scenarios/index.js';
+import { REPO_ROOT } from '../scripts/scenarios/root.js';
+import { runVariant } from '../scripts/scenarios/runner.js';
+import { createPlatform } from '../scripts/cli/platforms.js';
+import { table } from '../scripts/report/terminal.js';
+import type { RunResult } from '../scripts/report/result-schema.js';
+import type { RoundSpec, VariantSpec } from '../scripts/scenarios/spec.js';
+
+interface Options {
+  runs: number;
+  rounds: RoundSpec[];
+  variant?: string;
+  platform: 'local' | 'kind';
+  firstSeed: number;
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '10' },
+      rounds: { type: 'string' },
+      variant: { type: 'string' },
+      platform: { type: 'string', default: 'local' },
+      seed: { type: 'string', default: '1000' },
+    },
+  });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs}: expected a whole number >= 1`);
+  if (values.platform !== 'local' && values.platform !== 'kind') throw new Error(`--platform ${values.platform}: expected local or kind`);
+  const rounds = values.rounds ? values.rounds.split(',').map((r) => findRound(r)) : [...ROUNDS];
+  if (values.variant) for (const r of rounds) findVariant(r, values.variant);
+  return { runs, rounds, variant: values.variant, platform: values.platform, firstSeed: Number(values.seed) };
+}
+
+const fmt = (xs: number[], digits = 2): string => {
+  if (xs.length === 0) return 'n/a';
+  const r = (x: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
+  return `${r(Math.min(...xs))}..${r(Math.max(...xs))}`;
+};
+
+function summarise(round: RoundSpec, variant: VariantSpec, results: RunResult[]): string {
+  const names = results[0]?.verdicts.map((v) => v.name) ?? [];
+  const rows = names.map((name) => {
+    const vs = results.map((r) => r.verdicts.find((v) => v.name === name)!);
+    const measured = vs.map((v) => v.measured).filter((m): m is number => typeof m === 'number');
+    return [name, `${vs.filter((v) => v.pass).length}/${results.length}`, fmt(measured, 3)];
+  });
+  const figures = [
+    `UNAVAILABLE ${fmt(results.map((r) => r.unavailableRate * 100))}%`,
+    `p99 ${fmt(results.map((r) => r.latencyMs.p99 ?? NaN).filter(Number.isFinite), 0)} ms`,
+    `pods ${fmt(results.map((r) => r.podsWithTraffic), 0)}`,
+    `B/A ${fmt(results.filter((r) => r.calls).map((r) => r.servedByB / r.calls))}`,
+    `duration ${fmt(results.map((r) => r.durationS), 1)} s`,
+  ].join(', ');
+  return [`round ${round.round} ${variant.name}: ${figures}`, table([['verdict', 'held', 'measured (min..max)'], ...rows], '    ')].join('\n');
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const lines: string[] = [];
+  let allHeld = true;
+  for (const round of opts.rounds) {
+    const variants = opts.variant ? [findVariant(round, opts.variant)] : round.variants;
+    for (const variant of variants) {
+      const results: RunResult[] = [];
+      for (let i = 0; i < opts.runs; i++) {
+        const seed = opts.firstSeed + i;
+        const platform = createPlatform(opts.platform, { seed });
+        const result = await runVariant({ platform, round, variant, seed, root: REPO_ROOT });
+        results.push(result);
+        process.stdout.write(`round ${round.round} ${variant.name} seed ${seed}: ${result.pass ? 'PASS' : 'FAIL'} ` +
+          `${result.verdicts.filter((v) => !v.pass).map((v) => `[${v.name}: ${String(v.measured)}]`).join(' ')}\n`);
+      }
+      allHeld &&= results.every((r) => r.pass);
+      const summary = summarise(round, variant, results);
+      lines.push(summary);
+      process.stdout.write(`${summary}\n`);
+    }
+  }
+  process.stdout.write(`\nstability over ${opts.runs} run(s) per variant:\n${lines.join('\n')}\n`);
+  process.exit(allHeld ? 0 : 1);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`stability: ${err.message.split('\n')[0]}\n`);
+  process.exit(2);
+});

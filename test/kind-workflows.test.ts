@@ -1,0 +1,120 @@
+// The GitHub Actions workflows and the make targets they call: they parse, they run the commands
+// the README tells a person to run, and those targets exist in the Makefile (make -n, nothing run).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROOT } from './helpers/processes.js';
+
+interface Step {
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  jobs: Record<string, { 'runs-on': string; steps: Step[]; strategy?: { matrix?: Record<string, unknown[]>; 'fail-fast'?: boolean } }>;
+}
+
+function workflow(name: string): Workflow {
+  return parse(readFileSync(path.join(ROOT, '.github/workflows', name), 'utf8')) as Workflow;
+}
+
+const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const kindSection = readme.slice(readme.indexOf('<!-- section:kind -->'), readme.indexOf('<!-- /section:kind -->'));
+
+function runs(w: Workflow): string[] {
+  return Object.values(w.jobs).flatMap((j) => j.steps.flatMap((s) => (s.run ? s.run.split('\n').map((l) => l.trim()) : [])));
+}
+
+function uses(w: Workflow): string[] {
+  return Object.values(w.jobs).flatMap((j) => j.steps.flatMap((s) => (s.uses ? [s.uses] : [])));
+}
+
+/** What `make -n TARGET` would run (nothing is run); throws with make's message when it cannot. */
+function dryRun(...args: string[]): string {
+  const r = spawnSync('make', ['-n', '--no-print-directory', ...args], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`make -n ${args.join(' ')}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+describe('.github/workflows/ci.yml', () => {
+  const ci = workflow('ci.yml');
+
+  it('runs make test on every push to main and every pull request, with Node 20 and HAProxy', () => {
+    expect(Object.keys(ci.on).sort()).toEqual(['pull_request', 'push']);
+    expect(runs(ci)).toContain('make test');
+    expect(uses(ci)).toEqual(expect.arrayContaining(['actions/checkout@v4', 'actions/setup-node@v4']));
+    const node = Object.values(ci.jobs)[0]!.steps.find((s) => s.uses === 'actions/setup-node@v4');
+    expect(node?.with?.['node-version']).toBe(20);
+    expect(runs(ci).some((l) => /apt-get install .*haproxy/.test(l))).toBe(true);
+    expect(readme).toContain('make test');
+  });
+});
+
+describe('.github/workflows/kind.yml', () => {
+  const kind = workflow('kind.yml');
+  const job = Object.values(kind.jobs)[0]!;
+
+  it('runs every round on its own kind cluster with the README\'s commands', () => {
+    expect(job.strategy?.matrix?.round).toEqual([1, 2, 3, 4, 5]);
+    expect(job.strategy?.['fail-fast']).toBe(false);
+    const lines = runs(kind);
+    expect(lines).toContain('make cluster');
+    expect(lines).toContain('make scenario-${{ matrix.round }} PLATFORM=kind');
+    expect(lines).toContain('make cluster-down');
+    for (const command of ['make cluster', 'make scenario-3 PLATFORM=kind', 'make cluster-down']) expect(kindSection).toContain(command);
+  });
+
+  it('installs kind >= 0.23 without creating a cluster, so make cluster creates it from k8s/kind/cluster.yaml', () => {
+    const step = job.steps.find((s) => s.uses?.startsWith('helm/kind-action@'));
+    expect(step?.with).toMatchObject({ install_only: true });
+    const [major, minor] = String(step?.with?.version).replace(/^v/, '').split('.').map(Number);
+    expect(major! > 0 || minor! >= 23).toBe(true);
+  });
+
+  it('keeps reports/ as an artifact whatever happened, and always deletes the cluster', () => {
+    const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload).toMatchObject({ if: 'always()', with: { path: 'reports/' } });
+    expect(job.steps.find((s) => s.run === 'make cluster-down')?.if).toBe('always()');
+    // the order a person would follow
+    const order = ['make cluster', 'make scenario-', 'upload-artifact', 'make cluster-down'].map((needle) =>
+      job.steps.findIndex((s) => (s.run ?? s.uses ?? '').includes(needle)),
+    );
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(order.every((i) => i >= 0)).toBe(true);
+  });
+});
+
+describe('make targets the workflows and the README call', () => {
+  it('make cluster checks docker, kind and kubectl first, creates the cluster from its config and loads both images', () => {
+    const plan = dryRun('cluster');
+    expect(plan.split('\n')[0]).toBe('bash scripts/platforms/kind/preflight.sh docker kind kubectl');
+    expect(plan).toContain('kind create cluster --config k8s/kind/cluster.yaml');
+    expect(plan).toContain('docker build --tag grpc-k8s-lab:dev .');
+    expect(plan).toContain('bash scripts/platforms/kind/load-image.sh grpc-k8s-lab:dev grpc-lab');
+    expect(plan).toContain('docker pull haproxy:2.6');
+    expect(plan).toContain('bash scripts/platforms/kind/load-image.sh haproxy:2.6 grpc-lab');
+  });
+
+  it('make cluster-down deletes only the lab cluster', () => {
+    expect(dryRun('cluster-down').trim().split('\n')).toEqual(['bash scripts/platforms/kind/preflight.sh kind', 'kind delete cluster --name grpc-lab']);
+  });
+
+  it.each([1, 2, 3, 4, 5])('make scenario-%i PLATFORM=kind runs the lab on kind', (round) => {
+    const plan = dryRun(`scenario-${round}`, 'PLATFORM=kind');
+    expect(plan).toMatch(new RegExp(`\\b${round}\\b.*--platform kind`));
+  });
+
+  it('passes --context, --yes and --image through only when asked', () => {
+    const plan = dryRun('scenario-3', 'PLATFORM=kind', 'KUBE_CONTEXT=staging', 'YES=1', 'IMAGE_REF=registry.example.com/lab:1');
+    expect(plan).toContain('--context staging --yes --image registry.example.com/lab:1');
+    expect(dryRun('scenario-3', 'PLATFORM=kind')).not.toContain('--context');
+  });
+
+  it('the make used here is GNU make, as the Makefile expects', () => {
+    expect(execFileSync('make', ['--version']).toString()).toMatch(/^GNU Make/);
+  });
+});
