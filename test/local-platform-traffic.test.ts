@@ -77,11 +77,9 @@ describe('gRPC through the local data path', () => {
 
   it('balances one HTTP/2 connection over every pod through HAProxy', async () => {
     const totals = await statsAfter('a-l7-proxy', 200);
-    console.log(platform.podLogs((await podsOf('l7-proxy'))[0]).slice(-8).join('\n'));
     expect(totals.ok).toBeGreaterThanOrEqual(200);
     expect(Object.keys(totals.perPod).sort()).toEqual(await podsOf('b-headless'));
     const [haproxy] = await podsOf('l7-proxy');
-    console.log(platform.podLogs((await podsOf('l7-proxy'))[0]).slice(-8).join('\n'));
     // It was the system haproxy, reading the config the platform rewrote for the lab DNS.
     expect(platform.podLogs(haproxy).join('\n')).not.toMatch(/parse-resolv-conf|ALERT/);
   });

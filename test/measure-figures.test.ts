@@ -66,7 +66,7 @@ describe('computeFigures', () => {
     const f = computeFigures(data, range(2, 5));
     expect(f.newPods).toEqual({ fresh: 2.8, idle: null });
     expect(f.newPodsIdle).toBe(1);
-    expect(f.newPodsShare).toBe(5 / 15);
+    expect(f.newPodsShare).toBeCloseTo(5 / 15, 5);
   });
 
   it('measures what B received in the window from its cumulative counts', () => {
