@@ -10,6 +10,7 @@ import { REPO_ROOT } from '../scripts/scenarios/root.js';
 import { runVariant } from '../scripts/scenarios/runner.js';
 import { createPlatform } from '../scripts/cli/platforms.js';
 import { table } from '../scripts/report/terminal.js';
+import { writeJsonReport } from '../scripts/report/json.js';
 import type { RunResult } from '../scripts/report/result-schema.js';
 import type { RoundSpec, VariantSpec } from '../scripts/scenarios/spec.js';
 
@@ -19,6 +20,7 @@ interface Options {
   variant?: string;
   platform: 'local' | 'kind';
   firstSeed: number;
+  octet: number;
 }
 
 function options(): Options {
@@ -29,6 +31,8 @@ function options(): Options {
       variant: { type: 'string' },
       platform: { type: 'string', default: 'local' },
       seed: { type: 'string', default: '1000' },
+      // Its own addresses (127.60.0.0/16), so a lab run or a test on the same machine never collides.
+      octet: { type: 'string', default: '60' },
     },
   });
   const runs = Number(values.runs);
@@ -36,7 +40,7 @@ function options(): Options {
   if (values.platform !== 'local' && values.platform !== 'kind') throw new Error(`--platform ${values.platform}: expected local or kind`);
   const rounds = values.rounds ? values.rounds.split(',').map((r) => findRound(r)) : [...ROUNDS];
   if (values.variant) for (const r of rounds) findVariant(r, values.variant);
-  return { runs, rounds, variant: values.variant, platform: values.platform, firstSeed: Number(values.seed) };
+  return { runs, rounds, variant: values.variant, platform: values.platform, firstSeed: Number(values.seed), octet: Number(values.octet) };
 }
 
 const fmt = (xs: number[], digits = 2): string => {
@@ -72,9 +76,11 @@ async function main(): Promise<void> {
       const results: RunResult[] = [];
       for (let i = 0; i < opts.runs; i++) {
         const seed = opts.firstSeed + i;
-        const platform = createPlatform(opts.platform, { seed });
+        const platform = createPlatform(opts.platform, { seed, octet: opts.octet });
         const result = await runVariant({ platform, round, variant, seed, root: REPO_ROOT });
         results.push(result);
+        // A failed run is the one worth reading in full: keep its report, named by its seed.
+        if (!result.pass) await writeJsonReport({ ...result, variant: `${result.variant}-seed-${seed}` }, 'reports/stability');
         process.stdout.write(`round ${round.round} ${variant.name} seed ${seed}: ${result.pass ? 'PASS' : 'FAIL'} ` +
           `${result.verdicts.filter((v) => !v.pass).map((v) => `[${v.name}: ${String(v.measured)}]`).join(' ')}\n`);
       }

@@ -2,6 +2,7 @@
 // delete -> endpoints -> preStop -> SIGTERM -> SIGKILL (read from the event log), the proxy
 // seeing an endpoint removal only after the propagation delay, and restartPolicy Always.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Resolver } from 'node:dns/promises';
 import * as grpc from '@grpc/grpc-js';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
 import type { PodInfo } from '../scripts/platforms/platform.js';
@@ -29,6 +30,8 @@ beforeAll(async () => {
     // The preStop outlives the grace period: SIGTERM when the grace runs out, SIGKILL 2 s later.
     serviceB({ name: 'b-late', app: 'b-late', env: holdsOn, grace: 2, preStop: { sleep: { seconds: 5 } } }),
     serviceB({ name: 'b-crash', app: 'b-crash' }),
+    serviceB({ name: 'b-dns', app: 'b-dns', replicas: 2, grace: 4, preStop: { sleep: { seconds: 3 } } }),
+    service('b-dns', 'b-dns', { headless: true }),
   ]);
 });
 
@@ -111,6 +114,34 @@ describe('pod termination', () => {
     expect(sigkill - sigterm).toBeGreaterThanOrEqual(2000);
     expect(sigkill - sigterm).toBeLessThan(2000 + LATE_MS);
     expect(exited.detail).toBe('signal SIGKILL');
+  });
+});
+
+describe('headless Service DNS', () => {
+  async function resolve(name: string): Promise<string[]> {
+    const resolver = new Resolver({ timeout: 2000, tries: 1 });
+    resolver.setServers([`${platform.addresses.dns.ip}:${platform.addresses.dns.port}`]);
+    return (await resolver.resolve4(name)).sort();
+  }
+
+  it('answers the ready pods, and drops a deleted one only after the DNS propagation delay', async () => {
+    const name = 'b-dns.grpc-lab.svc.cluster.local';
+    const pods = (await platform.pods()).filter((p) => p.deployment === 'b-dns');
+    expect(await resolve(name)).toEqual(pods.map((p) => p.ip).sort());
+    // The short forms a pod's search list would complete answer the same.
+    expect(await resolve('b-dns')).toEqual(pods.map((p) => p.ip).sort());
+
+    await platform.deletePod(pods[0].name);
+    const deleted = find(platform.events(), { type: 'pod-deleted', pod: pods[0].name });
+    await sleep(300);
+    expect(await resolve(name)).toContain(pods[0].ip);
+    const removed = await waitForEvent(platform, { type: 'endpoint-removed', view: 'dns', pod: pods[0].name }, 5000);
+    expect(removed.t - deleted.t).toBeGreaterThanOrEqual(PROPAGATION_MS - 1);
+    expect(removed.t - deleted.t).toBeLessThan(PROPAGATION_MS + LATE_MS);
+    expect(await resolve(name)).not.toContain(pods[0].ip);
+    // kube-proxy has no rules for a headless Service: no proxy view, no ClusterIP.
+    expect(platform.clusterIp('b-dns')).toBeUndefined();
+    expect(platform.events().some((e) => e.service === 'b-dns' && e.view === 'proxy')).toBe(false);
   });
 });
 

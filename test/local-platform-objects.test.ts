@@ -12,7 +12,7 @@ import { isRolledOut, planStep, type PodView } from '../scripts/platforms/local/
 import { PlatformError, type K8sObject } from '../scripts/platforms/platform.js';
 import { renderOverlay } from '../scripts/platforms/render.js';
 import { Rng } from '../services/shared/rng.js';
-import { configMap, deployment, namespace, service, serviceB } from './fixtures/local/objects.js';
+import { configMap, deployment, service, serviceB } from './fixtures/local/objects.js';
 import { ROOT } from './helpers/processes.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -202,9 +202,10 @@ describe('rolling update arithmetic', () => {
     let minReady = replicas;
     for (let steps = 0; steps < 10 * replicas + 10; steps++) {
       const plan = planStep(pods, 'new', replicas, { surge, unavailable });
-      pods = pods.filter((p) => !plan.remove.includes(p.name));
+      // Created before the old pods are removed, as the controller applies a plan.
       for (let i = 0; i < plan.create; i++) pods.push({ name: `new-${created++}`, hash: 'new', ready: false, createdAt: clock++ });
       maxActive = Math.max(maxActive, pods.length);
+      pods = pods.filter((p) => !plan.remove.includes(p.name));
       minReady = Math.min(minReady, pods.filter((p) => p.ready).length);
       if (isRolledOut(pods, 'new', replicas)) return { steps, maxActive, minReady };
       const waiting = pods.filter((p) => !p.ready);

@@ -1,6 +1,7 @@
 // Deployments on the local platform, with real service B processes: a rolling update replayed
 // from the event log never breaks maxSurge / maxUnavailable, scaling behaves as the ReplicaSet
 // controller does, and a 20-pod deployment starts, rolls and tears down cleanly (timed).
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertPortFree } from '../scripts/platforms/local/addresses.js';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
@@ -111,6 +112,7 @@ describe('20 pods', () => {
     const pids = platform.childPids();
     expect(pids.length).toBeGreaterThanOrEqual(21); // every pod still running, and the watchdog
     const vip = platform.clusterIp('service-b')!;
+    const tempDir = platform.tempDir()!;
     const t2 = performance.now();
     await platform.down();
     const downMs = performance.now() - t2;
@@ -125,6 +127,7 @@ describe('20 pods', () => {
     await assertPortFree(vip, 50051, 'ClusterIP');
     for (const p of pods) await assertPortFree(p.ip, 50051, p.name);
     expect(await platform.pods()).toEqual([]);
+    expect(existsSync(tempDir)).toBe(false);
     await platform.down(); // idempotent
 
     console.log(`local platform, 20 B pods: start ${(startMs / 1000).toFixed(1)} s, rolling restart ${(rollMs / 1000).toFixed(1)} s, tear-down ${(downMs / 1000).toFixed(2)} s`);

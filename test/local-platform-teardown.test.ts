@@ -4,6 +4,7 @@
 // running.
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertPortFree } from '../scripts/platforms/local/addresses.js';
@@ -20,7 +21,7 @@ afterAll(() => {
 });
 
 /** Starts the fixture orchestrator and waits for the line listing what it runs. */
-async function orchestrator(octet: number): Promise<{ proc: ChildProcess; pids: number[]; exited: Promise<number | null> }> {
+async function orchestrator(octet: number): Promise<{ proc: ChildProcess; pids: number[]; tempDir: string; exited: Promise<number | null> }> {
   const proc = spawn(process.execPath, [path.join(ROOT, 'test/fixtures/local/orchestrator.mjs'), String(octet)], { stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(proc);
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
@@ -34,8 +35,8 @@ async function orchestrator(octet: number): Promise<{ proc: ChildProcess; pids: 
     });
     void exited.then(() => reject(new Error(`orchestrator exited before it was up: ${err}`)));
   });
-  const { pids } = JSON.parse(line) as { pids: number[] };
-  return { proc, pids, exited };
+  const { pids, tempDir } = JSON.parse(line) as { pids: number[]; tempDir: string };
+  return { proc, pids, tempDir, exited };
 }
 
 async function allGone(pids: number[], withinMs: number): Promise<number[]> {
@@ -47,21 +48,24 @@ async function allGone(pids: number[], withinMs: number): Promise<number[]> {
 describe('orchestrator signals', () => {
   it('tears everything down on SIGINT and exits 130', async () => {
     const octet = testOctet();
-    const { proc, pids, exited } = await orchestrator(octet);
+    const { proc, pids, tempDir, exited } = await orchestrator(octet);
     expect(pids.length).toBe(3); // two pods and the watchdog
     expect(pids.every(alive)).toBe(true);
+    expect(existsSync(tempDir)).toBe(true);
     proc.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(await allGone(pids, 2000)).toEqual([]);
+    expect(existsSync(tempDir)).toBe(false);
     await assertPortFree(`127.${octet}.0.10`, 10053, 'cluster DNS', 'udp');
   });
 
   it('has the watchdog kill every pod when the orchestrator is SIGKILLed', async () => {
-    const { proc, pids, exited } = await orchestrator(testOctet());
+    const { proc, pids, tempDir, exited } = await orchestrator(testOctet());
     expect(pids.every(alive)).toBe(true);
     proc.kill('SIGKILL');
     await exited;
     expect(await allGone(pids, 3000)).toEqual([]);
+    expect(existsSync(tempDir)).toBe(false); // the watchdog removed it before exiting
   });
 });
 

@@ -8,6 +8,7 @@ import type { LivePod, LiveSnapshot } from '../scripts/measure/live.js';
 import { foldEvents, toViewEvent, type ViewEvent } from '../scripts/view/describe-event.js';
 import { renderFrame, renderPlainLine, type FrameInput } from '../scripts/view/terminal-render.js';
 import { createTerminalView } from '../scripts/view/terminal-view.js';
+import { RunZero } from '../scripts/view/run-clock.js';
 import { ROOT } from './helpers/processes.js';
 import { eventsAt, INFO, resultOf, ROLLOUT_AT, snapshotAt } from './helpers/view-synthetic-run.js';
 
@@ -40,6 +41,21 @@ const input = (p: LivePod[], extra: Partial<FrameInput> = {}): FrameInput => ({
   events: ticker,
   waiting: null,
   ...extra,
+});
+
+describe('the run\'s zero, from the snapshots', () => {
+  it('takes s = 0 from the first snapshot and only moves it earlier, past the noise', () => {
+    const zero = new RunZero();
+    const snap = (s: number) => ({ ...snapshotAt(0), s });
+    expect(zero.observe(snap(0), 50_000)).toBe(true);
+    expect(zero.ms).toBe(50_000);
+    expect(zero.observe(snap(1), 51_300)).toBe(false); // delivered late: says nothing new
+    expect(zero.ms).toBe(50_000);
+    expect(zero.observe(snap(2), 51_990)).toBe(false); // 10 ms earlier: rounding noise, kept quietly
+    expect(zero.ms).toBe(49_990);
+    expect(zero.observe(snap(3), 52_900)).toBe(true);
+    expect(zero.ms).toBe(49_900);
+  });
 });
 
 describe('terminal frame (pure render)', () => {
@@ -117,6 +133,19 @@ describe('terminal frame (pure render)', () => {
       '[  31s] round 4 broken: OK 990/s, UNAVAILABLE 10/s, CANCELLED 0/s, other 0/s (1.0% errors); traffic on 2/4 pods, busiest 50.0%' +
         "; step 2/3 Scale B to 20; events: b scaled (replicas 10 -> 20); SIGTERM sent to b-1, b-2, b-3; b-1 removed from kube-proxy's rules",
     );
+  });
+
+  it('gives the backend\'s pods rows and puts the callers on one line', () => {
+    const caller: LivePod = { name: 'service-a-5445c4d587-zs56q', app: 'a', state: 'Ready', isNew: false, okPerSec: 0, share: 0 };
+    const frame = plain(renderFrame(input([...pods(3), caller], { servingApps: new Set(['b']) }), { width: 100, height: 30, color: false }));
+    expect(frame.filter((l) => /^ b-7f9c8d-/.test(l))).toHaveLength(3);
+    expect(frame).toContain('callers: service-a-5445c4d587-zs56q Ready');
+  });
+
+  it('folds events whose details differ (each pod its own address)', () => {
+    const added = (t: number, pod: string) => toViewEvent({ t: START + t, type: 'endpoint-added', pod, view: 'proxy', detail: `127.10.1.${t}` }, START);
+    expect(foldEvents([added(1, 'b-1'), added(2, 'b-2'), added(3, 'b-3')]).map((l) => l.text)).toEqual(["b-1, b-2 +1 added to kube-proxy's rules"]);
+    expect(foldEvents([added(1, 'b-1')]).map((l) => l.text)).toEqual(["b-1 added to kube-proxy's rules (127.10.1.1)"]);
   });
 
   it('folds only events of the same kind within a second', () => {

@@ -61,8 +61,8 @@ function parse(argv: string[]): ReturnType<typeof parseArgs<{ args: string[]; op
   try {
     return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    // parseArgs' messages are one line already, but long: keep the part before the hint.
-    throw new UsageError((err as Error).message.split('. To specify')[0].replace(/\.$/, ''));
+    // parseArgs explains over several lines; the first says what is wrong.
+    throw new UsageError((err as Error).message.split('\n')[0].split('. To specify')[0].replace(/\.$/, ''));
   }
 }
 

@@ -9,9 +9,11 @@ export interface PlatformRequestOptions {
   context?: string;
   yes?: boolean;
   image?: string;
+  /** Local only: the lab's 127.N.0.0/16, so that two labs on one machine never share addresses. */
+  octet?: number;
 }
 
 export function createPlatform(name: PlatformName, opts: PlatformRequestOptions): Platform {
-  if (name === 'local') return new LocalPlatform({ seed: opts.seed });
+  if (name === 'local') return new LocalPlatform({ seed: opts.seed, octet: opts.octet });
   return createKindPlatform({ context: opts.context, yes: opts.yes, image: opts.image });
 }

@@ -49,9 +49,15 @@ function firstCalls(r: RunResult): string {
   return `<p class="accounting">New pods, first call after creation: ${said.join(', ')}</p>`;
 }
 
+/** Pods of the apps that served calls (the callers serve none); all pods when nothing was served. */
+function backendPods(r: RunResult): string[] {
+  const serving = new Set(r.pods.filter((p) => (r.perPod[p.name] ?? 0) > 0).map((p) => p.app));
+  return r.pods.filter((p) => serving.size === 0 || serving.has(p.app)).map((p) => p.name);
+}
+
 function podTable(r: RunResult): string {
   const ok = Object.values(r.perPod).reduce((a, b) => a + b, 0);
-  const names = [...new Set([...Object.keys(r.perPod), ...Object.keys(r.newPods), ...r.pods.filter((p) => p.app === 'b').map((p) => p.name)])].sort();
+  const names = [...new Set([...Object.keys(r.perPod), ...Object.keys(r.newPods), ...backendPods(r)])].sort();
   const max = Math.max(1, ...Object.values(r.perPod));
   const rows = names.map((name) => {
     const served = r.perPod[name] ?? 0;

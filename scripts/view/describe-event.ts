@@ -39,13 +39,23 @@ export const MAJOR_EVENTS: ReadonlySet<EventType> = new Set(['rollout-started', 
 /** Events drawn as thin ticks: the moments a pod is told to go. */
 export const MINOR_EVENTS: ReadonlySet<EventType> = new Set(['sigterm-sent', 'sigkill-sent', 'pod-restarted']);
 
+const LABEL_WITH_DETAIL: ReadonlySet<EventType> = new Set(['step', 'scaled']);
+
 /** An event placed on the run's time axis, ready for a chart marker or a ticker line. */
 export interface ViewEvent {
+  /** Unix ms, as the platform stamped it. */
+  t: number;
   /** Seconds since the run started (negative: before it, e.g. while the platform came up). */
   s: number;
   type: EventType;
   pod?: string;
   text: string;
+  /** The sentence without the event's detail: what a folded ticker line says. */
+  gist: string;
+  /** A chart label: the gist, or the whole sentence where the detail is the point (a scale to N). */
+  label: string;
+  /** Events of one kind fold together: the type, and for endpoints where the change was seen. */
+  kind: string;
   /** 'major' and 'minor' events get a chart marker; the others only a ticker line. */
   marker: 'major' | 'minor' | null;
 }
@@ -53,10 +63,14 @@ export interface ViewEvent {
 export function toViewEvent(event: LabEvent, runStartMs: number): ViewEvent {
   const marker = MAJOR_EVENTS.has(event.type) ? 'major' : MINOR_EVENTS.has(event.type) ? 'minor' : null;
   return {
+    t: event.t,
     s: Math.round((event.t - runStartMs) / 100) / 10,
     type: event.type,
     ...(event.pod ? { pod: event.pod } : {}),
     text: describeEvent(event),
+    gist: describeEvent({ ...event, detail: undefined }),
+    label: LABEL_WITH_DETAIL.has(event.type) ? describeEvent(event) : describeEvent({ ...event, detail: undefined }),
+    kind: `${event.type}:${event.view ?? ''}`,
     marker,
   };
 }
@@ -66,25 +80,20 @@ export function toViewEvent(event: LabEvent, runStartMs: number): ViewEvent {
  * ("SIGTERM sent to b-1, b-2 +3"), so a rollout of 20 pods does not flood the screen.
  */
 export function foldEvents(events: readonly ViewEvent[], maxPodsNamed = 2): Array<{ s: number; text: string }> {
-  const lines: Array<{ s: number; text: string; type: string; pods: string[]; first: ViewEvent }> = [];
+  const lines: Array<{ s: number; text: string; pods: string[]; first: ViewEvent }> = [];
   for (const e of events) {
     const last = lines[lines.length - 1];
-    if (last && e.pod && last.pods.length > 0 && last.type === e.type && sameKind(last.first, e) && e.s - last.s <= 1) {
+    if (last && e.pod && last.pods.length > 0 && last.first.kind === e.kind && e.s - last.s <= 1) {
       last.pods.push(e.pod);
       continue;
     }
-    lines.push({ s: e.s, text: e.text, type: e.type, pods: e.pod ? [e.pod] : [], first: e });
+    lines.push({ s: e.s, text: e.text, pods: e.pod ? [e.pod] : [], first: e });
   }
   return lines.map((l) => ({ s: l.s, text: l.pods.length > 1 ? foldedText(l.first, l.pods, maxPodsNamed) : l.text }));
-}
-
-function sameKind(a: ViewEvent, b: ViewEvent): boolean {
-  // endpoint events of different views (proxy vs dns) are different moments of the story
-  return a.text.replace(a.pod ?? '', '') === b.text.replace(b.pod ?? '', '');
 }
 
 function foldedText(first: ViewEvent, pods: string[], maxPodsNamed: number): string {
   const named = pods.slice(0, maxPodsNamed).join(', ');
   const more = pods.length > maxPodsNamed ? ` +${pods.length - maxPodsNamed}` : '';
-  return first.text.replace(first.pod ?? '', `${named}${more}`);
+  return first.gist.replace(first.pod ?? '', `${named}${more}`);
 }

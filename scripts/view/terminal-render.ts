@@ -13,6 +13,8 @@ export interface FrameInput {
   waiting: string | null;
   /** Final verdicts once the variant finished (they replace the live ones). */
   verdicts?: readonly VerdictResult[];
+  /** Apps whose pods served calls so far: their pods get rows, the others (the callers) one line. */
+  servingApps?: ReadonlySet<string>;
 }
 
 export interface FrameOptions {
@@ -22,7 +24,7 @@ export interface FrameOptions {
 }
 
 export const MAX_WIDTH = 100;
-const MAX_TICKER = 6;
+const MAX_TICKER = 8;
 const MIN_TICKER = 2;
 
 const ANSI = { bold: 1, dim: 2, inverse: 7, red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36 } as const;
@@ -190,6 +192,17 @@ function podLines(pods: readonly LivePod[], width: number, rows: number, paint: 
   return lines;
 }
 
+/** The backend's pods get rows; the callers' pods (they serve nothing) share one line. */
+function splitPods(all: readonly LivePod[], servingApps?: ReadonlySet<string>): { pods: LivePod[]; callers: LivePod[] } {
+  if (!servingApps || servingApps.size === 0) return { pods: [...all], callers: [] };
+  return { pods: all.filter((p) => servingApps.has(p.app)), callers: all.filter((p) => !servingApps.has(p.app)) };
+}
+
+function callersLine(callers: readonly LivePod[], width: number, paint: Painter): string {
+  const text = `callers: ${callers.map((p) => `${p.name} ${p.state}${p.isNew ? ' (new)' : ''}`).join(', ')}`;
+  return paint('dim', fit(text, width).trimEnd());
+}
+
 function countStates(pods: readonly LivePod[]): string {
   const counts = new Map<string, number>();
   for (const p of pods) counts.set(p.state, (counts.get(p.state) ?? 0) + 1);
@@ -219,14 +232,15 @@ export function renderFrame(input: FrameInput, options: FrameOptions): string[] 
   const paint = painter(options.color);
   const top = [...headerLines(input, width, paint), ratesLine(input.snapshot, paint)];
   const verdict = verdictLine(input.verdicts ?? input.snapshot?.verdicts ?? [], width, paint);
-  const fixed = top.length + (verdict ? 1 : 0) + 1; // + the "events" label
+  const { pods, callers } = splitPods(input.snapshot?.pods ?? [], input.servingApps);
+  const callerLine = callers.length ? [callersLine(callers, width, paint)] : [];
+  const fixed = top.length + callerLine.length + (verdict ? 1 : 0) + 1; // + the "events" label
   const budget = options.height - 1 - fixed;
-  const pods = input.snapshot?.pods ?? [];
   const oneRowFits = pods.length + 1 + MIN_TICKER <= budget;
   const tickerCount = oneRowFits ? Math.min(MAX_TICKER, budget - pods.length - 1) : MIN_TICKER;
   const podBlock = pods.length > 0 ? podLines(pods, width, Math.max(2, budget - tickerCount), paint) : [];
-  const ticker = tickerLines(input.events, Math.max(0, budget - podBlock.length), width, paint);
-  return [...top, ...podBlock, ...(verdict ? [verdict] : []), paint('dim', 'events'), ...ticker];
+  const ticker = tickerLines(input.events, Math.min(MAX_TICKER, Math.max(0, budget - podBlock.length)), width, paint);
+  return [...top, ...podBlock, ...callerLine, ...(verdict ? [verdict] : []), paint('dim', 'events'), ...ticker];
 }
 
 /** One line a second for logs and CI (no cursor movement, no colour). */

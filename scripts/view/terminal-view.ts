@@ -3,9 +3,9 @@
 import { createLogUpdate } from 'log-update';
 import type { LiveSnapshot, LiveView, RunInfo } from '../measure/live.js';
 import type { LabEvent } from '../platforms/platform.js';
-import { monotonicNow } from '../platforms/platform.js';
 import type { RunResult, VerdictResult } from '../report/result-schema.js';
-import { toViewEvent, type ViewEvent } from './describe-event.js';
+import { toViewEvent } from './describe-event.js';
+import { RunZero } from './run-clock.js';
 import type { StepControl } from './step-control.js';
 import { renderFrame, renderPlainLine, MAX_WIDTH } from './terminal-render.js';
 
@@ -34,9 +34,10 @@ function liveTerminal(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, contro
   let info: RunInfo | null = null;
   let snapshot: LiveSnapshot | null = null;
   let verdicts: VerdictResult[] | undefined;
-  let events: ViewEvent[] = [];
+  let events: LabEvent[] = [];
   let waiting: string | null = null;
-  let runStart = monotonicNow();
+  const zero = new RunZero();
+  let servingApps = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
   // after finish() the final frame stays as it is: teardown events must not draw a new one below
   let idle = false;
@@ -52,7 +53,7 @@ function liveTerminal(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, contro
     timer = null;
     if (idle) return;
     const lines = renderFrame(
-      { info, snapshot, events, waiting, verdicts },
+      { info, snapshot, events: events.map((e) => toViewEvent(e, zero.ms)), waiting, verdicts, servingApps },
       { width: Math.min(MAX_WIDTH, stream.columns ?? MAX_WIDTH), height: stream.rows ?? 24, color: !env.NO_COLOR },
     );
     passThrough(() => draw(lines.join('\n')));
@@ -74,16 +75,19 @@ function liveTerminal(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, contro
       snapshot = null;
       verdicts = undefined;
       events = [];
-      runStart = monotonicNow();
+      servingApps = new Set();
+      zero.reset();
       idle = false;
       redraw();
     },
     update(next) {
       snapshot = next;
+      zero.observe(next);
+      for (const pod of next.pods) if (pod.okPerSec > 0) servingApps.add(pod.app);
       redraw();
     },
     event(e: LabEvent) {
-      events.push(toViewEvent(e, runStart));
+      events.push(e);
       if (events.length > KEEP_EVENTS) events = events.slice(-KEEP_EVENTS);
       redrawSoon();
     },
@@ -138,24 +142,25 @@ function keepFrameBelowOtherOutput(
 }
 
 function plainLines(stream: NodeJS.WritableStream, control?: StepControl): LiveView {
-  let runStart = monotonicNow();
-  let pending: ViewEvent[] = [];
+  const zero = new RunZero();
+  let pending: LabEvent[] = [];
   const say = (line: string) => stream.write(`${line}\n`);
   const unsubscribe = control?.onChange((title) => {
     if (title !== null) say(`waiting for "Next" to run: ${title}`);
   });
   return {
     start(info) {
-      runStart = monotonicNow();
+      zero.reset();
       pending = [];
       say(`round ${info.round} ${info.roundName}, variant ${info.variant} on ${info.platform}: ${info.symptom}`);
     },
     update(snapshot) {
-      say(renderPlainLine(snapshot, pending));
+      zero.observe(snapshot);
+      say(renderPlainLine(snapshot, pending.map((e) => toViewEvent(e, zero.ms))));
       pending = [];
     },
     event(e) {
-      pending.push(toViewEvent(e, runStart));
+      pending.push(e);
     },
     finish(result) {
       const held = result.verdicts.filter((v) => v.pass).length;

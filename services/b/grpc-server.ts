@@ -1,12 +1,13 @@
 // B's gRPC server: lab.v1.Backend (Work, Hold), grpc.health.v1 for readiness probes, and server
 // reflection so that grpcurl can list and call it without the proto file.
+import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
 import { LOADER_OPTIONS, loadLabProto, type HoldRequest, type HoldTick, type WorkReply, type WorkRequest } from '../shared/proto.js';
 import type { BackendConfig } from './config.js';
-import { hostPort, portInUse } from './listen.js';
+import { listenTcp } from './listen.js';
 import { ANSWERS, type WorkService } from './serve-work.js';
 import type { CallStats } from './stats.js';
 
@@ -18,6 +19,8 @@ const DEFAULT_HOLD_INTERVAL_MS = 1000;
 export interface GrpcBackend {
   server: grpc.Server;
   health: HealthImplementation;
+  /** B's own TCP listener on PORT: every connection it accepts is handed to `server` (see below). */
+  listener: net.Server;
 }
 
 export function createGrpcServer(cfg: BackendConfig, work: WorkService, stats: CallStats): GrpcBackend {
@@ -33,23 +36,34 @@ export function createGrpcServer(cfg: BackendConfig, work: WorkService, stats: C
   health.addToServer(server);
   const healthDefinition = protoLoader.loadSync(healthProtoPath, LOADER_OPTIONS);
   new ReflectionService({ ...lab.packageDefinition, ...healthDefinition }).addToServer(server);
-  return { server, health };
+  return { server, health, listener: ownListener(server) };
+}
+
+/**
+ * grpc-js hides the sockets of the ports it binds, and round 5 needs the bytes each one carries, so
+ * B accepts the TCP connections itself and injects each one into grpc-js (createConnectionInjector).
+ * grpc-js still runs everything above TCP for injected connections exactly as for its own: the
+ * HTTP/2 session, channelz tracking (so forceShutdown destroys them and connections.ts counts them),
+ * max connection age, and closing them on tryShutdown. Only the listener is B's: shutdown.ts closes
+ * it alongside tryShutdown()/forceShutdown(), which close only grpc-js' side.
+ */
+function ownListener(server: grpc.Server): net.Server {
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  return net.createServer((socket) => injector.injectConnection(socket));
 }
 
 export function setHealth(health: HealthImplementation, status: ServingStatus): void {
   for (const service of HEALTH_SERVICES) health.setStatus(service, status);
 }
 
-/** Binds POD_IP:PORT only; resolves with the bound port. */
-export function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
-  const address = hostPort(host, port);
-  return new Promise((resolve, reject) =>
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, bound) => {
-      // grpc-js reports a taken port only inside its message text.
-      if (err) reject(/EADDRINUSE/.test(err.message) ? portInUse('PORT', address) : err);
-      else resolve(bound);
-    }),
-  );
+/** Listens on POD_IP:PORT only; resolves with the bound port. */
+export function listenGrpc(backend: GrpcBackend, host: string, port: number): Promise<number> {
+  return listenTcp(backend.listener, host, port, 'PORT');
+}
+
+/** New connections are refused from this call on; open ones are left to grpc-js' shutdown. */
+export function closeGrpcListener(backend: GrpcBackend): void {
+  if (backend.listener.listening) backend.listener.close();
 }
 
 /** Max connection age is passed only when set: grpc-js' own default is "unlimited". */

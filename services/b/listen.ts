@@ -13,7 +13,7 @@ export function portInUse(variable: string, address: string): Error {
 }
 
 /** Listens on host:port and resolves with the bound port (PORT=0 picks a free one). */
-export function listenHttp(server: http.Server, host: string, port: number, variable: string): Promise<number> {
+export function listenTcp(server: net.Server, host: string, port: number, variable: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) =>
       reject(err.code === 'EADDRINUSE' ? portInUse(variable, hostPort(host, port)) : err);

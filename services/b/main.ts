@@ -6,14 +6,15 @@ import { runMain } from '../shared/config.js';
 import { logEvent } from '../shared/log.js';
 import { loadConfig } from './config.js';
 import { openConnections } from './connections.js';
-import { bindGrpc, createGrpcServer, setHealth } from './grpc-server.js';
-import { listenHttp } from './listen.js';
+import { createGrpcServer, listenGrpc, setHealth } from './grpc-server.js';
+import { listenTcp } from './listen.js';
 import { createMetricsServer } from './metrics-server.js';
 import { createRestServer } from './rest-server.js';
 import { WorkService } from './serve-work.js';
 import { Admission } from './shedding.js';
 import { installShutdown } from './shutdown.js';
 import { CallStats } from './stats.js';
+import { WireBytes } from './wire-bytes.js';
 import { WorkSimulator } from './work.js';
 
 await runMain('service-b', async () => {
@@ -28,11 +29,14 @@ await runMain('service-b', async () => {
   const grpcBackend = createGrpcServer(cfg, work, stats);
   const rest = createRestServer(work, cfg.podName);
   const metrics = createMetricsServer(stats);
+  const wire = new WireBytes(stats.registry);
+  wire.countConnectionsOf(grpcBackend.listener, 'grpc');
+  wire.countConnectionsOf(rest.server, 'rest');
 
   const ports = {
-    grpcPort: await bindGrpc(grpcBackend.server, cfg.podIp, cfg.grpcPort),
-    restPort: await listenHttp(rest.server, cfg.podIp, cfg.restPort, 'REST_PORT'),
-    metricsPort: await listenHttp(metrics, cfg.podIp, cfg.metricsPort, 'METRICS_PORT'),
+    grpcPort: await listenGrpc(grpcBackend, cfg.podIp, cfg.grpcPort),
+    restPort: await listenTcp(rest.server, cfg.podIp, cfg.restPort, 'REST_PORT'),
+    metricsPort: await listenTcp(metrics, cfg.podIp, cfg.metricsPort, 'METRICS_PORT'),
   };
   log('listening', { ip: cfg.podIp, ...ports, mode: cfg.shutdownMode, capacity: cfg.capacity, workMs: cfg.workMs,
     maxConnectionAgeMs: cfg.maxConnectionAgeMs, maxConnectionAgeGraceMs: cfg.maxConnectionAgeGraceMs });

@@ -1,14 +1,16 @@
 // What B does on SIGTERM, one behaviour per SHUTDOWN_MODE (DESIGN.md section 5, round 2):
 //   none      no handler: Node's default action kills the process, in-flight calls see
 //             UNAVAILABLE "Connection dropped"
-//   stop      forceShutdown(): every connection destroyed, in-flight calls end CANCELLED
-//   graceful  health NOT_SERVING, tryShutdown() (listener closed at once, GOAWAY, in-flight calls
+//   stop      listener closed, forceShutdown(): every connection destroyed, in-flight calls end
+//             CANCELLED
+//   graceful  health NOT_SERVING, listener closed at once and tryShutdown() (GOAWAY, in-flight calls
 //             finish), forceShutdown() if DRAIN_TIMEOUT_MS runs out (what cuts a Hold stream)
+// B owns its gRPC listener (grpc-server.ts), so closing it is B's step, next to grpc-js' own.
 import { once } from 'node:events';
 import type http from 'node:http';
 import type { BackendConfig, ShutdownMode } from './config.js';
 import { openConnections } from './connections.js';
-import { setHealth, type GrpcBackend } from './grpc-server.js';
+import { closeGrpcListener, setHealth, type GrpcBackend } from './grpc-server.js';
 import { closeHttp } from './listen.js';
 import type { RestTwin } from './rest-server.js';
 import type { Admission } from './shedding.js';
@@ -65,6 +67,7 @@ async function shutDown(b: RunningBackend, stopServing: StopServing): Promise<vo
 }
 
 async function stopNow(b: RunningBackend): Promise<{ forced: boolean }> {
+  closeGrpcListener(b.grpc);
   b.grpc.server.forceShutdown();
   b.rest.server.closeAllConnections();
   b.rest.server.close();
@@ -76,11 +79,12 @@ async function drainThenStop(b: RunningBackend): Promise<{ forced: boolean }> {
   setHealth(b.grpc.health, 'NOT_SERVING');
   b.stats.markDraining();
   b.log('draining', { drainTimeoutMs: b.cfg.drainTimeoutMs, ...(await load(b)) });
+  closeGrpcListener(b.grpc);
   const grpcDrained = new Promise<void>((resolve) => b.grpc.server.tryShutdown(() => resolve()));
   const restDrained = once(b.rest.server, 'close');
   b.rest.stopAccepting();
-  // Both listeners are closed by now (tryShutdown and close() close them synchronously): a new
-  // connection is refused from this line on, while open ones finish their calls.
+  // Both listeners are closed by now (net.Server close() closes one synchronously): a new connection
+  // is refused from this line on, while open ones finish their calls.
   b.log('listener-closed', { grpcPort: b.ports.grpcPort, restPort: b.ports.restPort });
   const forced = await timedOut(Promise.all([grpcDrained, restDrained]), b.cfg.drainTimeoutMs);
   if (forced) {

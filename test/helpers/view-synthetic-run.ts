@@ -35,11 +35,15 @@ function podsAt(s: number): LivePod[] {
   });
   const serving = pods.filter((p) => p.state === 'Ready');
   const each = Math.floor(ratesAt(s).ok / Math.max(1, serving.length));
-  return pods.map((p) => {
+  const backend = pods.map((p) => {
     const okPerSec = p.state === 'Ready' ? each : 0;
     return { ...p, okPerSec, share: serving.length && okPerSec ? 1 / serving.length : 0 };
   });
+  return [...backend, CALLER];
 }
+
+/** The load generator's pod: in the snapshots like any pod, but it serves nothing. */
+export const CALLER: LivePod = { name: 'a-6b8d4-c0', app: 'a', state: 'Ready', isNew: false, okPerSec: 0, share: 0 };
 
 function ratesAt(s: number, clean = false): LiveSnapshot['rates'] {
   const unavailable = !clean && s > ROLLOUT_AT && s <= ROLLOUT_AT + 5 ? 12 + (s % 3) * 5 : 0;

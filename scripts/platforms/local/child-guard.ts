@@ -25,9 +25,10 @@ export class ChildGuard {
   private readonly pids = new Set<number>();
   private readonly exitHook = (): void => this.killAllNow();
 
-  start(): void {
+  /** Starts the watchdog; it also removes workDir if the orchestrator dies. */
+  start(workDir: string): void {
     if (this.watchdog) return;
-    const watchdog = spawn(process.execPath, [builtFile('scripts/platforms/local/watchdog.js')], {
+    const watchdog = spawn(process.execPath, [builtFile('scripts/platforms/local/watchdog.js'), workDir], {
       cwd: PROJECT_ROOT,
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],

@@ -149,8 +149,9 @@ export class DeploymentController {
     const name = d.spec.name;
     const pods = this.runtime.activePods(name);
     const plan = planStep(pods, d.hash, d.spec.replicas, resolveFenceposts(d.spec, d.spec.replicas));
-    for (const pod of plan.remove) this.runtime.remove(pod);
+    // The new ReplicaSet scales up before the old ones scale down, as in rolloutRolling.
     for (let i = 0; i < plan.create; i++) this.runtime.create(d.spec, this.newName(name, d.hash), d.hash);
+    for (const pod of plan.remove) this.runtime.remove(pod);
     if (!this.status(name).complete) return;
     if (d.rollingOut) {
       d.rollingOut = false;

@@ -148,12 +148,11 @@ export class Kubelet {
     if (!pod || pod.terminating) return;
     const grace = pod.spec.template.terminationGracePeriodSeconds * 1000;
     this.markTerminating(pod, `grace period ${grace / 1000} s`);
-    if (!pod.process) return this.finish(pod);
-    const deadline = pod.deletedAt + grace;
-    const preStop = pod.spec.template.container.preStop;
-    if (!preStop) return this.sendSigterm(pod, deadline);
-    this.opts.emit({ type: 'prestop-started', pod: pod.name, deployment: pod.spec.deployment, detail: preStop.description });
-    pod.later(Math.min(preStop.seconds * 1000, grace), () => this.sendSigterm(pod, deadline));
+    this.startTermination(pod, pod.deletedAt + grace);
+    // Only now the rest of the cluster reacts (endpoints, a replacement pod): its work must not
+    // delay the preStop hook, which starts at the same instant as the delete.
+    this.opts.onPodChange(pod, 'deleted');
+    if (!pod.process) this.finish(pod);
   }
 
   /** Tear-down: every pod gets SIGTERM now (no preStop) and SIGKILL after graceMs. */
@@ -177,7 +176,15 @@ export class Kubelet {
     pod.prober.stop();
     pod.clearTimers();
     this.opts.emit({ type: 'pod-deleted', pod: pod.name, deployment: pod.spec.deployment, detail });
-    this.opts.onPodChange(pod, 'deleted');
+  }
+
+  /** preStop (if any), then SIGTERM; SIGKILL at the deadline. */
+  private startTermination(pod: Pod, deadline: number): void {
+    if (!pod.process) return;
+    const preStop = pod.spec.template.container.preStop;
+    if (!preStop) return this.sendSigterm(pod, deadline);
+    this.opts.emit({ type: 'prestop-started', pod: pod.name, deployment: pod.spec.deployment, detail: preStop.description });
+    pod.later(Math.min(preStop.seconds * 1000, deadline - monotonicNow()), () => this.sendSigterm(pod, deadline));
   }
 
   private sendSigterm(pod: Pod, deadline: number, minWindowMs = MIN_STOP_WINDOW_MS): void {

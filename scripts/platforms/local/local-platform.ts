@@ -155,6 +155,11 @@ export class LocalPlatform implements Platform {
     return this.running().proxy.backends(vip, port);
   }
 
+  /** Where the pods' ConfigMap volumes are written (removed by down(), or by the watchdog). */
+  tempDir(): string | undefined {
+    return this.lab?.workDir;
+  }
+
   /** Every process the lab runs now: pods and the watchdog. */
   childPids(): number[] {
     const lab = this.lab;
@@ -193,7 +198,8 @@ class Lab {
   readonly kubelet: Kubelet;
   readonly controller: DeploymentController;
   readonly vips = new Map<string, string>();
-  private readonly workDir = mkdtempSync(path.join(os.tmpdir(), 'grpc-lab-local-'));
+  /** The watchdog removes it only under this exact prefix: keep them in step. */
+  readonly workDir = mkdtempSync(path.join(os.tmpdir(), 'grpc-lab-local-'));
   private readonly podPorts = new Map<string, ContainerPort[]>();
   private readonly usedNames = new Set<string>();
   private readonly propagators: { proxy: EndpointPropagator; dns: EndpointPropagator };
@@ -255,7 +261,7 @@ class Lab {
     await assertPortFree(ip, port, 'cluster DNS', 'udp');
     await assertPortFree(ip, port, 'cluster DNS', 'tcp');
     await this.dns.start();
-    this.guard.start();
+    this.guard.start(this.workDir);
     const clusterIpServices = this.objects.services.filter((s) => !s.headless);
     for (const [index, svc] of clusterIpServices.entries()) {
       const vip = this.addresses.serviceIp(index);

@@ -94,7 +94,7 @@ function readDeployment(root: Field, namespace: string): DeploymentSpec {
   const selector = readSelector(spec.at('selector'));
   const template = readPodTemplate(spec.at('template'));
   const mismatch = Object.entries(selector).find(([k, v]) => template.labels[k] !== v);
-  if (mismatch) spec.at('template.metadata.labels').fail(`must match the selector (${mismatch[0]}=${mismatch[1]})`);
+  if (mismatch) spec.at('template').at('metadata').at('labels').fail(`must match the selector (${mismatch[0]}=${mismatch[1]})`);
   const { maxSurge, maxUnavailable } = readStrategy(spec.at('strategy'));
   return {
     name: root.at('metadata').at('name').string(),

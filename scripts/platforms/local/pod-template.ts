@@ -2,7 +2,7 @@
 // change what happens on the data path are honoured; fields that only matter to a real node
 // (resources, securityContext, imagePullPolicy, scheduling) are ignored; anything the platform
 // cannot reproduce faithfully is rejected with one line rather than silently approximated.
-import type { Field, Json } from './manifest-fields.js';
+import type { Field } from './manifest-fields.js';
 
 /** Downward API fields a container may read through env[].valueFrom.fieldRef. */
 export const FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'status.podIP'] as const;
@@ -198,11 +198,11 @@ function readVolume(v: Field): Volume {
   return v.fail(`of kind ${kinds.join(', ')} is not supported: only configMap and emptyDir volumes`);
 }
 
+/** Fields that must be absent, false or an empty list. */
 function rejectPresent(f: Field, keys: string[]): void {
   for (const key of keys) {
-    const field = f.at(key);
-    const value = field.value as Json | boolean | unknown[] | undefined;
-    const empty = value === undefined || value === null || value === false || (Array.isArray(value) && value.length === 0);
-    if (!empty) field.fail('is not supported by the local platform');
+    const { value } = f.at(key);
+    const unset = value === undefined || value === null || value === false || (Array.isArray(value) && value.length === 0);
+    if (!unset) f.at(key).fail('is not supported by the local platform');
   }
 }

@@ -3,8 +3,16 @@
 // which tears them down in order), and that means they would outlive an orchestrator that dies
 // abruptly (SIGKILL, a crash in native code). The orchestrator tells this process which pods it
 // started ("+PID" / "-PID" lines on stdin); when stdin ends, the orchestrator is gone, however it
-// died, and the watchdog SIGKILLs every process group still listed, then exits.
+// died, and the watchdog SIGKILLs every process group still listed, removes the lab's temporary
+// directory (argv[2]), then exits.
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
+
+/** Only ever a directory the lab made for itself. */
+const workDir = process.argv[2];
+const ownsWorkDir = workDir !== undefined && path.dirname(workDir) === os.tmpdir() && path.basename(workDir).startsWith('grpc-lab-local-');
 
 const pids = new Set<number>();
 
@@ -29,5 +37,6 @@ lines.on('line', (line) => {
 });
 lines.on('close', () => {
   for (const pid of pids) killGroup(pid);
+  if (ownsWorkDir) rmSync(workDir, { recursive: true, force: true });
   process.exit(0);
 });

@@ -5,6 +5,7 @@ import type { LabEvent } from '../../platforms/platform.js';
 import { monotonicNow } from '../../platforms/platform.js';
 import type { RunResult, VerdictResult } from '../../report/result-schema.js';
 import { toViewEvent, type ViewEvent } from '../describe-event.js';
+import { RunZero } from '../run-clock.js';
 
 /** One second of the run as the page charts it; `at` is when the engine handed it over (Unix ms). */
 export interface DashboardPoint {
@@ -30,6 +31,8 @@ export interface ResultSummary {
 
 export interface DashboardSnapshotState {
   info: RunInfo | null;
+  /** Unix ms of s = 0: the page places events on the time axis with it. */
+  zeroMs: number;
   points: DashboardPoint[];
   events: ViewEvent[];
   waiting: string | null;
@@ -39,8 +42,8 @@ export interface DashboardSnapshotState {
 
 export type DashboardMessage =
   | { type: 'init'; state: DashboardSnapshotState }
-  | { type: 'start'; info: RunInfo }
-  | { type: 'snapshot'; point: DashboardPoint }
+  | { type: 'start'; info: RunInfo; zeroMs: number }
+  | { type: 'snapshot'; point: DashboardPoint; zeroMs: number }
   | { type: 'event'; event: ViewEvent }
   | { type: 'gate'; waiting: string | null }
   | { type: 'finish'; result: ResultSummary };
@@ -67,8 +70,8 @@ export function summarize(result: RunResult): ResultSummary {
 }
 
 export class DashboardState {
-  private state: DashboardSnapshotState = { info: null, points: [], events: [], waiting: null, result: null, earlier: [] };
-  private runStart = monotonicNow();
+  private readonly zero = new RunZero();
+  private state: DashboardSnapshotState = { info: null, zeroMs: this.zero.ms, points: [], events: [], waiting: null, result: null, earlier: [] };
 
   constructor(private readonly publish: (message: DashboardMessage) => void) {}
 
@@ -78,20 +81,23 @@ export class DashboardState {
 
   start(info: RunInfo): void {
     const earlier = this.state.result ? [...this.state.earlier, this.state.result] : this.state.earlier;
-    this.state = { info, points: [], events: [], waiting: this.state.waiting, result: null, earlier };
-    this.runStart = monotonicNow();
-    this.publish({ type: 'start', info });
+    this.zero.reset();
+    this.state = { info, zeroMs: this.zero.ms, points: [], events: [], waiting: this.state.waiting, result: null, earlier };
+    this.publish({ type: 'start', info, zeroMs: this.state.zeroMs });
   }
 
   update(snapshot: LiveSnapshot): void {
-    const point = { at: monotonicNow(), snapshot };
+    const at = monotonicNow();
+    this.zero.observe(snapshot, at);
+    this.state.zeroMs = this.zero.ms;
+    const point = { at, snapshot };
     this.state.points.push(point);
     if (this.state.points.length > MAX_POINTS) this.state.points.shift();
-    this.publish({ type: 'snapshot', point });
+    this.publish({ type: 'snapshot', point, zeroMs: this.state.zeroMs });
   }
 
   event(event: LabEvent): void {
-    const viewEvent = toViewEvent(event, this.runStart);
+    const viewEvent = toViewEvent(event, this.zero.ms);
     this.state.events.push(viewEvent);
     if (this.state.events.length > MAX_EVENTS) this.state.events.shift();
     this.publish({ type: 'event', event: viewEvent });

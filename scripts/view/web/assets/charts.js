@@ -40,8 +40,9 @@
       layer.textContent = '';
       var xmin = u.scales.x.min;
       var xmax = u.scales.x.max;
-      var lastLabelX = -1e9;
-      var level = 0;
+      // labels take the first row where they do not overlap the previous label; with no row
+      // free they are left out (the marker keeps its tooltip)
+      var rowEnds = [-1e9, -1e9, -1e9, -1e9];
       getMarkers().forEach(function (m) {
         if (!m.marker || m.s < xmin || m.s > xmax) return;
         var x = u.valToPos(m.s, 'x');
@@ -53,16 +54,20 @@
         el.title = m.s.toFixed(1) + ' s: ' + m.text;
         if (m.marker === 'major') el.style.borderColor = MARKER_COLORS[m.type] || '#37474f';
         if (withLabels && m.marker === 'major') {
-          level = x - lastLabelX < 140 ? (level + 1) % 3 : 0;
-          lastLabelX = x;
-          var label = document.createElement('span');
-          label.className = 'marker-label';
-          label.style.top = 2 + level * 16 + 'px';
-          // near the right edge the label goes on the line's left, inside the plot
-          if (x > u.over.clientWidth - 220) label.classList.add('flip');
-          label.style.color = MARKER_COLORS[m.type] || '#37474f';
-          label.textContent = m.text;
-          el.appendChild(label);
+          var text = m.label || m.text;
+          var width = text.length * 6.2 + 12;
+          var flip = x > u.over.clientWidth - width;
+          var from = flip ? x - width : x;
+          var row = rowEnds.findIndex(function (end) { return end < from; });
+          if (row >= 0) {
+            rowEnds[row] = from + width;
+            var label = document.createElement('span');
+            label.className = 'marker-label' + (flip ? ' flip' : '');
+            label.style.top = 2 + row * 16 + 'px';
+            label.style.color = MARKER_COLORS[m.type] || '#37474f';
+            label.textContent = text;
+            el.appendChild(label);
+          }
         }
         layer.appendChild(el);
       });

@@ -4,9 +4,11 @@
   'use strict';
 
   var MAX_EVENTS_SHOWN = 60;
-  var state = { info: null, points: [], events: [], waiting: null, result: null, earlier: [] };
+  var state = { info: null, zeroMs: 0, points: [], events: [], waiting: null, result: null, earlier: [] };
   // read by the browser tests: when each snapshot was handed to the server and when it was drawn
   var probe = { renders: [], lastS: null };
+  // apps whose pods served calls: their pods get bars; the callers' pods one line below
+  var servingApps = {};
   window.__labDashboard = probe;
 
   function $(id) { return document.getElementById(id); }
@@ -21,6 +23,13 @@
   function errorRate(r) {
     var total = r.ok + r.unavailable + r.cancelled + r.other;
     return total === 0 ? 0 : (total - r.ok) / total;
+  }
+
+  // events carry the platform's clock; s = 0 is known better with every snapshot
+  function placedEvents() {
+    return state.events.map(function (e) {
+      return Object.assign({}, e, { s: Math.round((e.t - state.zeroMs) / 100) / 10 });
+    });
   }
 
   function chartModel() {
@@ -46,7 +55,7 @@
       });
       pods.forEach(function (series) { if (series.values.length <= i) series.values[i] = 0; });
     });
-    return { s: s, errors: errors, pods: pods, markers: state.events };
+    return { s: s, errors: errors, pods: pods, markers: placedEvents() };
   }
 
   function renderHeader() {
@@ -93,16 +102,38 @@
   }
 
   // One row per pod, kept across updates so the bars glide instead of jumping.
+  function splitPods(pods) {
+    state.points.forEach(function (p) {
+      p.snapshot.pods.forEach(function (pod) { if (pod.okPerSec > 0) servingApps[pod.app] = true; });
+    });
+    var known = Object.keys(servingApps).length > 0;
+    return {
+      rows: pods.filter(function (p) { return !known || servingApps[p.app]; }),
+      callers: pods.filter(function (p) { return known && !servingApps[p.app]; }),
+    };
+  }
+
+  function renderCallers(callers) {
+    var line = $('callers');
+    line.hidden = callers.length === 0;
+    line.textContent = callers.length
+      ? 'Callers: ' + callers.map(function (p) { return p.name + ' (' + p.state + (p.isNew ? ', new' : '') + ')'; }).join(', ')
+      : '';
+  }
+
   function renderPods() {
     var snap = latest();
     var box = $('pods');
     if (!snap || snap.pods.length === 0) return;
+    var split = splitPods(snap.pods);
+    renderCallers(split.callers);
+    var pods = split.rows;
     var empty = box.querySelector('.empty');
     if (empty) empty.remove();
-    var maxRate = Math.max.apply(null, [1].concat(snap.pods.map(function (p) { return p.okPerSec; })));
+    var maxRate = Math.max.apply(null, [1].concat(pods.map(function (p) { return p.okPerSec; })));
     var seen = {};
-    box.classList.toggle('many', snap.pods.length > 12);
-    snap.pods.forEach(function (pod, i) {
+    box.classList.toggle('many', pods.length > 12);
+    pods.forEach(function (pod, i) {
       seen[pod.name] = true;
       var row = box.querySelector('[data-pod="' + CSS.escape(pod.name) + '"]');
       if (!row) {
@@ -175,7 +206,7 @@
   function renderEvents() {
     var list = $('events');
     list.textContent = '';
-    state.events.slice(-MAX_EVENTS_SHOWN).reverse().forEach(function (e) {
+    placedEvents().slice(-MAX_EVENTS_SHOWN).reverse().forEach(function (e) {
       var item = el('li', e.marker ? 'ev ' + e.marker : 'ev');
       item.dataset.type = e.type;
       item.appendChild(el('time', null, e.s.toFixed(1) + ' s'));
@@ -220,9 +251,10 @@
     renderCharts();
   }
 
-  function noteRendered(point) {
+  // a replayed point (init) is old by design: only live points count for the latency
+  function noteRendered(point, replayed) {
     requestAnimationFrame(function () {
-      probe.renders.push({ s: point.snapshot.s, at: point.at, renderedAt: performance.timeOrigin + performance.now() });
+      if (!replayed) probe.renders.push({ s: point.snapshot.s, at: point.at, renderedAt: performance.timeOrigin + performance.now() });
       if (probe.renders.length > 300) probe.renders.shift();
       probe.lastS = point.snapshot.s;
     });
@@ -233,19 +265,25 @@
       state = m.state;
       renderAll();
       var last = state.points[state.points.length - 1];
-      if (last) noteRendered(last);
+      if (last) noteRendered(last, true);
     },
     start: function (m) {
       if (state.result) state.earlier.push(state.result);
       state.info = m.info;
+      state.zeroMs = m.zeroMs;
       state.points = [];
       state.events = [];
       state.result = null;
+      servingApps = {};
+      renderCallers([]);
       if (charts) { charts = null; $('chart-errors').textContent = ''; $('chart-traffic').textContent = ''; }
       $('pods').textContent = '';
       renderAll();
     },
     snapshot: function (m) {
+      var moved = m.zeroMs !== state.zeroMs;
+      state.zeroMs = m.zeroMs;
+      if (moved) renderEvents();
       state.points.push(m.point);
       if (state.points.length > 900) state.points.shift();
       renderStep();
@@ -253,7 +291,7 @@
       renderPods();
       renderVerdicts();
       renderCharts();
-      noteRendered(m.point);
+      noteRendered(m.point, false);
     },
     event: function (m) {
       state.events.push(m.event);
