@@ -1,6 +1,6 @@
 // Pod lifecycle on the local platform, with real service B processes: the order and timing of
-// delete -> endpoints -> preStop -> SIGTERM -> SIGKILL (read from the event log), the proxy
-// seeing an endpoint removal only after the propagation delay, and restartPolicy Always.
+// delete -> endpoints -> preStop -> SIGTERM -> SIGKILL (read from the event log), the proxy and
+// DNS seeing an endpoint removal only after their propagation delay, and restartPolicy Always.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resolver } from 'node:dns/promises';
 import * as grpc from '@grpc/grpc-js';
@@ -14,7 +14,7 @@ const PROPAGATION_MS = 1000;
 /** Timers on a shared 2-core machine fire late, never early: the slack allowed after each deadline. */
 const LATE_MS = 500;
 
-const platform = new LocalPlatform({ octet: testOctet(), propagationDelayMs: PROPAGATION_MS, seed: 7 });
+const platform = new LocalPlatform({ octet: testOctet(), propagationDelayMs: PROPAGATION_MS, dnsPropagationDelayMs: PROPAGATION_MS, seed: 7 });
 const proto = loadLabProto();
 const streams: grpc.ClientReadableStream<HoldTick>[] = [];
 

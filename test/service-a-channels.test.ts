@@ -30,10 +30,8 @@ describe('service A channels', () => {
     const pods = [`b-${ip(1)}`, `b-${ip(2)}`];
     const both = roundRobin.stats.buckets.filter((b) => pods.every((p) => (b.perPod[p] ?? 0) > 0)).slice(1);
     expect(both.length).toBeGreaterThan(0);
-    for (const b of both) {
-      const [n1, n2] = pods.map((p) => b.perPod[p]);
-      expect(Math.abs(n1 - n2)).toBeLessThanOrEqual(2 + 0.1 * (n1 + n2));
-    }
+    const [n1, n2] = pods.map((p) => sum(both.map((b) => b.perPod[p])));
+    expect(Math.abs(n1 - n2)).toBeLessThanOrEqual(2 + 0.1 * (n1 + n2));
   });
 
   it('CHANNELS=2 opens two connections to B, CHANNELS=1 one', async () => {
@@ -51,23 +49,24 @@ describe('service A channels', () => {
   });
 
   it('RETRIES=on turns shed calls into more attempts: fewer UNAVAILABLE, B receives more than A completes', async () => {
-    // 100 calls/s of 20 ms keep 2 calls in flight on average; CAPACITY 3 then sheds about one call
-    // in five (Erlang's loss formula), more on a busy machine where work runs long, and a call
-    // fails for good with retries only when all three attempts are shed. Both A pods share a
-    // name, hence the same schedule; both Bs are identical.
-    const shedding = { WORK_MS: '20', CAPACITY: '3', POD_NAME: 'b-shed' };
+    // Retries help only against bursts, never against a B whose capacity is below the load: 70
+    // calls/s of 100 ms keep 7 calls in flight on average, CAPACITY 10 sheds about one call in 13
+    // (Erlang's loss formula) when arrivals bunch up, and a call fails for good with retries only
+    // when all three attempts are shed. Long work keeps that true on a busy machine, where timers
+    // run late. Both A pods share a name, hence the same schedule; both Bs are identical.
+    const shedding = { WORK_MS: '100', CAPACITY: '10', POD_NAME: 'b-shed' };
     const [bOff, bOn] = await Promise.all([startB(ip(20), shedding), startB(ip(21), shedding)]);
-    const load = { RATE: '100', POD_NAME: 'a-retries' };
+    const load = { RATE: '70', POD_NAME: 'a-retries' };
     const [off, on] = await Promise.all([
-      runA(ip(22), { ...load, TARGET: `ipv4:${ip(20)}:50051`, RETRIES: 'off' }, 3000),
-      runA(ip(23), { ...load, TARGET: `ipv4:${ip(21)}:50051`, RETRIES: 'on' }, 3000),
+      runA(ip(22), { ...load, TARGET: `ipv4:${ip(20)}:50051`, RETRIES: 'off' }, 4000),
+      runA(ip(23), { ...load, TARGET: `ipv4:${ip(21)}:50051`, RETRIES: 'on' }, 4000),
     ]);
     const [receivedOff, receivedOn] = [(await bStats(bOff)).received, (await bStats(bOn)).received];
 
     const unavailableOff = off.stats.totals.byCode.UNAVAILABLE ?? 0;
     const unavailableOn = on.stats.totals.byCode.UNAVAILABLE ?? 0;
     expect(off.stats.totals.errorClasses.shed).toBe(unavailableOff);
-    expect(unavailableOff).toBeGreaterThan(off.stats.totals.completed * 0.05);
+    expect(unavailableOff).toBeGreaterThan(off.stats.totals.completed * 0.02);
     expect(unavailableOn).toBeLessThan(unavailableOff);
     // Without retries B sees each call at most once; with them, the shed attempts come back.
     expect(receivedOff).toBeLessThanOrEqual(off.stats.totals.completed);

@@ -18,9 +18,11 @@ export async function startB(ip: string, env: Record<string, string> = {}): Prom
   return b;
 }
 
-/** An A with a linger long enough for the test to read its final /stats, resolved once load runs. */
+/** An A with a linger long enough for the test to read its final /stats, resolved once load runs.
+ *  Its deadline is generous: a starved test machine must not turn slow calls into deadline errors
+ *  that a test did not ask for (tests about deadlines set DEADLINE_MS themselves). */
 export async function startA(ip: string, env: Record<string, string>): Promise<ServiceProcess> {
-  const a = startService('a', { POD_NAME: `a-${ip}`, STATS_LINGER_MS: '4000', ...env }, ip);
+  const a = startService('a', { POD_NAME: `a-${ip}`, STATS_LINGER_MS: '4000', DEADLINE_MS: '10000', ...env }, ip);
   await a.waitForLog('started');
   return a;
 }

@@ -79,7 +79,8 @@ export const round1: RoundSpec = {
   ],
   windows: {
     main: { from: { mark: 'steady', plusS: 1 }, to: 'end', why: 'the whole run after a second of warm-up: steady load and the rollout' },
-    steady: { from: { mark: 'steady', plusS: 1 }, to: { mark: 'rollout' }, why: 'steady load only: the baseline' },
+    // Ends a second early: a per-second bucket that straddles the restart must not count as before it.
+    steady: { from: { mark: 'steady', plusS: 1 }, to: { mark: 'rollout', plusS: -1 }, why: 'steady load only: the baseline' },
     rollout: { from: { mark: 'rollout' }, to: { mark: 'settled' }, why: 'while the rollout replaces pods: every cut call falls in it' },
   },
   variants: [

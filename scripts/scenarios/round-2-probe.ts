@@ -73,7 +73,8 @@ export const round2: RoundSpec = {
   timeline,
   windows: {
     main: { from: { mark: 'steady', plusS: 1 }, to: 'end', why: 'everything after a second of warm-up' },
-    steady: { from: { mark: 'steady', plusS: 1 }, to: { mark: 'rollout' }, why: 'before the restart: must be clean' },
+    // Ends a second early: a per-second bucket that straddles the restart must not count as before it.
+    steady: { from: { mark: 'steady', plusS: 1 }, to: { mark: 'rollout', plusS: -1 }, why: 'before the restart: must be clean' },
     rollout: { from: { mark: 'rollout' }, to: 'end', why: 'from the restart until the old pods are gone' },
   },
   variants: [

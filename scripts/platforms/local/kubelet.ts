@@ -104,12 +104,22 @@ export class Pod {
     return this.process?.pid;
   }
 
+  /**
+   * Runs fn once `ms` have passed on the monotonic clock, never sooner: a Node timer counts from
+   * the event loop's cached time, which can be a few ms stale, so it may fire early; it re-arms.
+   */
   later(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, ms);
-    this.timers.add(timer);
+    const due = monotonicNow() + ms;
+    const arm = (delay: number) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        const left = due - monotonicNow();
+        if (left > 0) arm(Math.ceil(left));
+        else fn();
+      }, delay);
+      this.timers.add(timer);
+    };
+    arm(Math.max(0, ms));
   }
 
   clearTimers(): void {
