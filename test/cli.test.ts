@@ -1,6 +1,8 @@
 // The lab CLI as a person meets it: the built program, its exit codes and its one-line errors.
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './helpers/processes.js';
 import { ROUNDS } from '../scripts/scenarios/index.js';
@@ -71,3 +73,44 @@ describe('lab CLI', () => {
     expectOneLine(stderr, /^lab: platform failed: kind: no no-such-context-for-the-lab context in kubeconfig$/);
   });
 });
+
+describe('lab run, interrupted', () => {
+  it('tears everything down on Ctrl-C and exits 130', async () => {
+    const octet = 236;
+    const child = spawn(process.execPath, [LAB, 'run', '3', '--variant', 'broken', '--platform', 'local', '--reports', os.tmpdir()], {
+      cwd: ROOT,
+      env: { ...process.env, LAB_LOCAL_OCTET: String(octet) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no step started: ${stdout} ${stderr}`)), 60_000);
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('step 1/')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expectOneLine(stderr, /^lab: interrupted; everything the run started was torn down$/);
+    // Nothing answers on the lab's addresses any more: cluster DNS, and A's and B's pods.
+    for (const address of [`127.${octet}.0.10:10053`, `127.${octet}.1.1:9090`, `127.${octet}.1.11:9090`]) {
+      const [host, port] = address.split(':');
+      await expect(connects(host, Number(port))).resolves.toBe(false);
+    }
+  }, 90_000);
+});
+
+function connects(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -82,6 +82,12 @@ describe('computeFigures', () => {
     expect(f.shedByB).toBe(10);
   });
 
+  it('interpolates B counters at the edges of the whole A seconds a window holds', () => {
+    const data = runData({ backends: [backend('b-0', [[0, 100], [10, 1100]])] });
+    // [2.3 s, 7.2 s) holds the A seconds 2..6 (their middles lie inside): B's growth from 2 s to 7 s.
+    expect(computeFigures(data, range(2.3, 7.2)).servedByB).toBe(500);
+  });
+
   it('counts readiness failures only of pods that were not being deleted', () => {
     const events = [
       { t: T0 + 1000, type: 'pod-not-ready' as const, pod: 'b-0', deployment: 'service-b' },

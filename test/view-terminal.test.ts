@@ -241,6 +241,7 @@ describe('terminal view', () => {
 });
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) console.warn('terminal gate test in a real terminal skipped: no tmux (apt-get install tmux)');
 
 describe.skipIf(!hasTmux)('terminal view and Enter gate in a real terminal (tmux)', () => {
   it('redraws the frame and opens the gate when Enter is pressed', async () => {

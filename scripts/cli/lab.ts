@@ -52,6 +52,15 @@ function measuredFormatter(round: RoundSpec, variant: string): (v: VerdictResult
   };
 }
 
+/** LAB_LOCAL_OCTET=N puts a local lab on 127.N.0.0/16 (default 10), so two labs can share a machine. */
+function localOctet(): number | undefined {
+  const raw = process.env.LAB_LOCAL_OCTET;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 254) throw new UsageError(`LAB_LOCAL_OCTET=${raw}: expected a whole number from 1 to 254`);
+  return n;
+}
+
 async function run(cmd: Extract<Command, { command: 'run' }>, out: Out): Promise<number> {
   const round = findRound(cmd.round);
   const variants = cmd.variant === undefined ? round.variants : [findVariant(round, cmd.variant)];
@@ -60,16 +69,21 @@ async function run(cmd: Extract<Command, { command: 'run' }>, out: Out): Promise
   const trainer: TrainerSession | null = cmd.ui || cmd.step ? await startTrainer({ web: cmd.ui, step: cmd.step }) : null;
   if (trainer?.url) out(`live dashboard: ${trainer.url}`);
   const abort = new AbortController();
+  // First Ctrl-C: stop the timeline and tear down. Second: exit at once (the platform's exit hook
+  // still kills every process it started).
   const onSigint = (): void => {
-    out('interrupted: tearing down');
+    if (abort.signal.aborted) process.exit(EXIT.interrupted);
+    out('interrupted: tearing down (Ctrl-C again to exit at once)');
     abort.abort();
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   const results: RunResult[] = [];
   try {
     for (const variant of variants) {
+      abort.signal.throwIfAborted();
       out(`\n== round ${round.round} (${round.name}), variant ${variant.name}: ${variant.summary}`);
-      const platform = createPlatform(choice.name, { seed: cmd.seed, context: cmd.context, yes: cmd.yes, image: cmd.image });
+      const platform = createPlatform(choice.name, { seed: cmd.seed, context: cmd.context, yes: cmd.yes, image: cmd.image, octet: localOctet() });
       const result = await runVariant({
         platform,
         round,
@@ -88,6 +102,7 @@ async function run(cmd: Extract<Command, { command: 'run' }>, out: Out): Promise
     }
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     await trainer?.close();
   }
   if (results.length > 1) out(`\n${formatComparison(results)}`);

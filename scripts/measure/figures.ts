@@ -103,10 +103,20 @@ function median(xs: number[]): number | null {
 
 const round = (x: number, digits = 4): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** The counter's value at time t: interpolated between the samples around it. */
+function valueAt(read: Array<{ t: number; v: number }>, startedAt: number, t: number): number {
+  const after = read.findIndex((s) => s.t >= t);
+  if (after === 0) return startedAt >= t ? 0 : read[0].v;
+  if (after === -1) return read[read.length - 1].v;
+  const a = read[after - 1];
+  const b = read[after];
+  return a.v + ((b.v - a.v) * (t - a.t)) / (b.t - a.t);
+}
+
 /**
- * How much a cumulative counter of one backend process grew in the range: the last sample in the
- * range minus the last one before it (0 for a process that started inside the range). Null when
- * the counter was never read.
+ * How much a cumulative counter of one backend process grew in the range, interpolated at both
+ * ends, so that it covers the same span as the A seconds the range holds. Null when the counter
+ * was never read.
  */
 export function growthIn(
   samples: BackendSample[],
@@ -114,13 +124,16 @@ export function growthIn(
   startedAt: number,
   range: TimeRange,
 ): number | null {
-  const read = samples.filter((s) => typeof s[field] === 'number') as Array<BackendSample & Record<typeof field, number>>;
-  const before = read.filter((s) => s.t <= range.from);
-  const upto = read.filter((s) => s.t <= range.to);
+  const read = samples.filter((s) => typeof s[field] === 'number').map((s) => ({ t: s.t, v: s[field] as number }));
   if (read.length === 0) return null;
-  if (upto.length === 0) return 0;
-  const base = before.length ? before[before.length - 1][field] : startedAt >= range.from ? 0 : read[0][field];
-  return Math.max(0, upto[upto.length - 1][field] - base);
+  return Math.max(0, valueAt(read, startedAt, range.to) - valueAt(read, startedAt, range.from));
+}
+
+/** The span of the whole A seconds a range holds (a second belongs where its middle lies). */
+export function secondsSpan(range: TimeRange): TimeRange {
+  const first = Math.ceil((range.from - 500) / 1000) * 1000;
+  const end = Math.ceil((range.to - 500) / 1000) * 1000;
+  return { from: first, to: Math.max(first, end) };
 }
 
 function perSecondPods(buckets: StatsBucket[]): number[] {
@@ -192,6 +205,8 @@ export function computeFigures(data: RunData, range: TimeRange, filter: FigureFi
   const perSecond = perSecondPods(buckets);
   const latency = summarise(buckets.map((b) => b.latencyHistogram));
   const seconds = Math.max(0, (range.to - range.from) / 1000);
+  // B's counters are read over the same whole seconds as A's buckets, not the raw range.
+  const span = secondsSpan(range);
   return {
     seconds: round(seconds, 1),
     scheduled,
@@ -213,8 +228,8 @@ export function computeFigures(data: RunData, range: TimeRange, filter: FigureFi
     newPodsIdle: created.filter((p) => (perPod[p.name] ?? 0) === 0).length,
     newPodsShare: created.length === 0 || ok === 0 ? null : round(newOk / ok, 6),
     podsPerSecond: { median: median(perSecond), max: perSecond.length ? Math.max(...perSecond) : null },
-    servedByB: data.backends.reduce((s, b) => s + (growthIn(b.samples, 'received', b.startedAt, range) ?? 0), 0),
-    shedByB: data.backends.reduce((s, b) => s + (growthIn(b.samples, 'shed', b.startedAt, range) ?? 0), 0),
+    servedByB: Math.round(data.backends.reduce((s, b) => s + (growthIn(b.samples, 'received', b.startedAt, span) ?? 0), 0)),
+    shedByB: Math.round(data.backends.reduce((s, b) => s + (growthIn(b.samples, 'shed', b.startedAt, span) ?? 0), 0)),
     readinessFailures: readinessFailures(data.events, data.backend, range),
     lagMaxMs,
   };

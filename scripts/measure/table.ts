@@ -1,7 +1,7 @@
 // Round 5's measured table: one row per protocol and load shape, each read in its own window from
 // its own client's calls. Every cell is a measurement or null, never an estimate.
 import type { TableRowSpec } from '../scenarios/spec.js';
-import { computeFigures, growthIn } from './figures.js';
+import { computeFigures, growthIn, secondsSpan } from './figures.js';
 import type { RunData, TimeRange } from './run-data.js';
 
 export type MeasuredTable = Record<string, Record<string, number | null>>;
@@ -18,7 +18,7 @@ export const TABLE_FIGURES = [
 ] as const;
 
 function backendGrowth(data: RunData, field: 'received' | 'cpuSeconds' | 'wireBytes', range: TimeRange): number | null {
-  const parts = data.backends.map((b) => growthIn(b.samples, field, b.startedAt, range));
+  const parts = data.backends.map((b) => growthIn(b.samples, field, b.startedAt, secondsSpan(range)));
   return parts.some((p) => p === null) || parts.length === 0 ? null : (parts as number[]).reduce((a, b) => a + b, 0);
 }
 

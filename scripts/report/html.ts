@@ -49,21 +49,30 @@ function firstCalls(r: RunResult): string {
   return `<p class="accounting">New pods, first call after creation: ${said.join(', ')}</p>`;
 }
 
-/** Pods of the apps that served calls (the callers serve none); all pods when nothing was served. */
+/**
+ * The backend's pods: every pod of the deployments that served calls, whether it is still there
+ * (r.pods) or was replaced during the run (its pod-created event). The callers serve nothing.
+ */
 function backendPods(r: RunResult): string[] {
-  const serving = new Set(r.pods.filter((p) => (r.perPod[p.name] ?? 0) > 0).map((p) => p.app));
-  return r.pods.filter((p) => serving.size === 0 || serving.has(p.app)).map((p) => p.name);
+  const deploymentOf = new Map<string, string>();
+  for (const e of r.events) if (e.type === 'pod-created' && e.pod && e.deployment) deploymentOf.set(e.pod, e.deployment);
+  for (const p of r.pods) deploymentOf.set(p.name, p.deployment);
+  const serving = new Set([...deploymentOf].filter(([pod]) => (r.perPod[pod] ?? 0) > 0).map(([, d]) => d));
+  return [...deploymentOf].filter(([, d]) => serving.size === 0 || serving.has(d)).map(([pod]) => pod);
 }
 
 function podTable(r: RunResult): string {
   const ok = Object.values(r.perPod).reduce((a, b) => a + b, 0);
-  const names = [...new Set([...Object.keys(r.perPod), ...Object.keys(r.newPods), ...backendPods(r)])].sort();
+  const isNew = (pod: string) => pod in r.newPods;
+  // the pods from the start first, then the new ones
+  const names = [...new Set([...Object.keys(r.perPod), ...Object.keys(r.newPods), ...backendPods(r)])].sort(
+    (a, b) => Number(isNew(a)) - Number(isNew(b)) || a.localeCompare(b),
+  );
   const max = Math.max(1, ...Object.values(r.perPod));
   const rows = names.map((name) => {
     const served = r.perPod[name] ?? 0;
-    const isNew = name in r.newPods;
-    return `<div class="pod${isNew ? ' new' : ''}${served === 0 ? ' idle' : ''}" data-pod="${esc(name)}"><span class="name">${esc(name)}</span>` +
-      `<span class="state">${isNew ? 'new' : 'from start'}</span><span class="track"><span class="fill" style="width:${(100 * served) / max}%"></span></span>` +
+    return `<div class="pod${isNew(name) ? ' new' : ''}${served === 0 ? ' idle' : ''}" data-pod="${esc(name)}"><span class="name">${esc(name)}</span>` +
+      `<span class="state">${isNew(name) ? 'new' : 'from start'}</span><span class="track"><span class="fill" style="width:${(100 * served) / max}%"></span></span>` +
       `<span class="num">${fmt.int(served)} · ${fmt.pct(ok ? served / ok : null, 1)}</span></div>`;
   });
   return `<section class="card"><h2>OK calls per pod <small>whole window</small></h2><div class="pods">${rows.join('\n') || '<p class="empty">No B pod served a call.</p>'}</div>${firstCalls(r)}</section>`;

@@ -158,11 +158,14 @@ export const round1: RoundSpec = {
       name: 'fixed',
       role: 'fixed',
       summary:
-        'All fixes: headless Service + round_robin, graceful shutdown (NOT_SERVING, tryShutdown, drain deadline), preStop sleep.',
+        'All fixes: headless Service + round_robin, graceful shutdown (NOT_SERVING, tryShutdown, drain deadline), preStop sleep, ' +
+        'and a retry policy as a safety net for the GOAWAY race.',
       narration:
         'round_robin spreads every A pod over all ten B pods, so nobody is overloaded; the preStop sleep keeps each old pod ' +
-        'serving until nothing routes to it any more, then it drains. Zero errors, no retries needed.',
+        'serving until nothing routes to it any more, then it drains. Zero errors, and B serves no more attempts than A made ' +
+        'calls: the retry policy is only there for the rare call that races a GOAWAY, which the server refuses unseen.',
       knobs: [
+        { deployment: 'service-a', env: 'RETRIES', value: 'on', why: 'covers calls refused in the instant between GOAWAY and session close' },
         {
           deployment: 'service-a',
           env: 'DNS_MIN_TIME_BETWEEN_RESOLUTIONS_MS',
@@ -177,6 +180,15 @@ export const round1: RoundSpec = {
           metric: 'errors',
           op: '==',
           threshold: 0,
+        },
+        {
+          name: 'retries not needed',
+          explanation:
+            'B received at most 2% more attempts than A made calls (the margin is measurement noise): the retry policy did not ' +
+            'hide a failure, it had almost nothing to do.',
+          metric: 'amplification',
+          op: '<=',
+          threshold: 1.02,
         },
         {
           name: 'load spread',

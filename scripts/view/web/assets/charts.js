@@ -80,7 +80,8 @@
       title: title,
       width: width,
       height: height,
-      scales: { x: { time: false } },
+      // from s = 0: a marker at the very start (the first step) stays on the chart
+      scales: { x: { time: false, range: function (u, min, max) { return [Math.min(0, min), Math.max(max, 1)]; } } },
       cursor: { sync: { key: 'lab' } },
       plugins: [markerPlugin(markers, withLabels)],
     };

@@ -1,0 +1,154 @@
+// The trainer's view on a real run: round 1's broken variant on the local platform (real pods,
+// real gRPC, a real rolling restart) in step mode, watched and stepped through in headless
+// Chromium, then its HTML report opened from disk. Slow (a real run): one test.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect, it } from 'vitest';
+import type { LiveSnapshot, LiveView } from '../scripts/measure/live.js';
+import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
+import { writeHtmlReport } from '../scripts/report/html.js';
+import type { RunResult } from '../scripts/report/result-schema.js';
+import { findRound, findVariant } from '../scripts/scenarios/index.js';
+import { REPO_ROOT } from '../scripts/scenarios/root.js';
+import { runVariant } from '../scripts/scenarios/runner.js';
+import { timelineOf } from '../scripts/scenarios/spec.js';
+import { StepControl } from '../scripts/view/step-control.js';
+import { createTerminalView } from '../scripts/view/terminal-view.js';
+import { startWebDashboard } from '../scripts/view/web/server.js';
+import { CHROMIUM, launch, watchedPage } from './helpers/view-browser.js';
+
+const SHOTS = path.join(REPO_ROOT, 'reports/screenshots');
+// the lab's 127.236.0.0/16, beside the round tests' 231-235
+const OCTET = 236;
+const LOCK = path.join(os.tmpdir(), 'grpc-k8s-lab-round-test.lock');
+
+/** The round tests' lock (test/scenarios/run-round.ts): one lab at a time, or they measure each other. */
+async function oneLabAtATime<T>(run: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      await mkdir(LOCK);
+      break;
+    } catch {
+      const owner = Number(await readFile(path.join(LOCK, 'pid'), 'utf8').catch(() => ''));
+      if (owner && !alive(owner)) await rm(LOCK, { recursive: true, force: true });
+      await sleep(250);
+    }
+  }
+  try {
+    await writeFile(path.join(LOCK, 'pid'), String(process.pid));
+    return await run();
+  } finally {
+    await rm(LOCK, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+class Lines extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+it.skipIf(!CHROMIUM)('round 1 broken, stepped from the page: every pod, the rollout on the time axis, the verdicts, the report', async () => {
+  const round = findRound('1');
+  const variant = findVariant(round, 'broken');
+  const control = new StepControl();
+  const dashboard = await startWebDashboard({ port: 0, control });
+  const browser = await launch();
+  const { page, errors } = await watchedPage(browser, { width: 1400, height: 940 });
+  const log = new Lines();
+  let last: LiveSnapshot | null = null;
+  const spy: LiveView = { start() {}, update: (s) => void (last = s), event() {}, finish() {}, close: async () => {} };
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'lab-live-run-'));
+  try {
+    await page.goto(dashboard.url);
+    await page.waitForSelector('#conn.live');
+    const seed = 1;
+    const run: Promise<RunResult> = oneLabAtATime(() =>
+      runVariant({
+        platform: new LocalPlatform({ octet: OCTET, seed }),
+        round,
+        variant,
+        seed,
+        root: REPO_ROOT,
+        views: [dashboard.view, createTerminalView(log, { env: {} }), spy],
+        gate: control,
+      }),
+    );
+    let finished = false;
+    void run.finally(() => (finished = true)).catch(() => {});
+
+    // the trainer presses "Next" for every step the page offers
+    const titles: string[] = [];
+    const expected = timelineOf(round, variant).map((s) => s.title);
+    while (!finished && titles.length < expected.length) {
+      if (!(await page.waitForSelector('#next.waiting', { timeout: 1000 }).then(() => true, () => false))) continue;
+      const title = control.waiting!;
+      expect(await page.textContent('#next')).toBe(`Next: ${title} ▶`);
+      if (title === expected[expected.length - 1]) {
+        await sleep(1500); // a second of the aftermath in the charts, bars settled
+        await page.screenshot({ path: path.join(SHOTS, 'dashboard-round1.png') });
+      }
+      titles.push(title);
+      await page.click('#next');
+      // the click opened this gate (the next one may follow at once)
+      while (control.waiting === title) await sleep(50);
+    }
+    const result = await run;
+    expect(titles).toEqual(expected);
+
+    // every backend pod of the last second has its bar; the callers (A) have their line
+    const rows = await page.$$eval('#pods .pod', (r) => r.map((x) => (x as HTMLElement).dataset.pod));
+    const backend = new Set(result.pods.map((p) => p.deployment).filter((d) => d !== 'service-a'));
+    expect(rows).toEqual(last!.pods.filter((p) => backend.has(p.app)).map((p) => p.name));
+    expect(await page.textContent('#callers')).toMatch(/^Callers: service-a-/);
+
+    // the rollout is on the time axis where it happened: after the first step, which came
+    // right after s = 0 (the bring-up before it must not shift the axis)
+    await page.waitForSelector('#finished:not([hidden])');
+    const markers = await page.$$eval('#chart-errors .marker', (m) => m.map((x) => ({ type: (x as HTMLElement).dataset.type, s: Number((x as HTMLElement).dataset.s) })));
+    const steps = markers.filter((m) => m.type === 'step');
+    expect(steps).toHaveLength(expected.length);
+    expect(steps[0].s).toBeGreaterThanOrEqual(-0.2);
+    expect(steps[0].s).toBeLessThan(3);
+    const rollout = markers.find((m) => m.type === 'rollout-started' && m.s > steps[0].s);
+    expect(rollout).toBeDefined();
+    expect(await page.$$eval('#chart-errors .marker.minor[data-type="sigterm-sent"]', (m) => m.length)).toBeGreaterThanOrEqual(10);
+    expect(await page.$$eval('#verdicts tbody tr', (r) => r.length)).toBe(result.verdicts.length);
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-round1-finished.png'), fullPage: true });
+
+    const renders: Array<{ at: number; renderedAt: number }> = await page.evaluate(() => (window as any).__labDashboard.renders);
+    const latencies = renders.map((r) => r.renderedAt - r.at).sort((a, b) => a - b);
+    console.log(`real run: ${latencies.length} snapshots, page drew each ${latencies[latencies.length >> 1].toFixed(1)} ms (median) / ${latencies[latencies.length - 1].toFixed(1)} ms (max) after the engine's update()`);
+    expect(latencies.length).toBeGreaterThan(10);
+    expect(log.text).toMatch(/round 1 broken: OK \d+\/s/); // the terminal view's plain lines, alongside
+    expect(errors).toEqual([]);
+
+    // and the report of the same run, from disk
+    const report = await watchedPage(browser, { width: 1400, height: 1100 });
+    await report.page.goto(pathToFileURL(await writeHtmlReport(result, dir)).href);
+    await report.page.waitForSelector('body[data-charts-ready="true"]');
+    expect(await report.page.$$eval('#chart-errors .marker[data-type="step"]', (m) => m.length)).toBe(expected.length);
+    expect(await report.page.$$eval('.pods .pod', (p) => p.length)).toBe(result.podsTotal);
+    await report.page.screenshot({ path: path.join(SHOTS, 'report-round1.png'), fullPage: true });
+    expect(report.errors).toEqual([]);
+  } finally {
+    await browser.close();
+    await dashboard.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 300_000);
