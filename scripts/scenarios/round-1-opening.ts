@@ -10,6 +10,12 @@
 //   B processes start on the same 2 cores during the rollout.
 // - A x2, RATE 150 each: 300 calls/s in total, the most this machine carries through the proxy
 //   with margin; two A pods means two connections, so at most 2 of the 10 B pods do any work.
+// - No verdict on p99 for `retries`: B sheds at once and has no queue, so a retry adds only its backoff
+//   (0-50 ms, then 0-100 ms) to a few percent of calls, which moves p99 by less than its run-to-run
+//   noise. p99 rises a lot only when the retry storm starves the CPU, which depends on the machine.
+//   The comparison table shows it; a verdict would be flaky.
+// - Readiness probes get 3 s to answer (the base gives 1): a probe must judge the pod, not how
+//   starved a shared 2-core machine is for a moment, or "both healthy" would measure the machine.
 // - 8 s of steady load before the restart: a clean baseline for p99 and the error rate, long enough
 //   that the windows below hold thousands of calls.
 import type { RoundSpec } from './spec.js';
@@ -121,8 +127,10 @@ export const round1: RoundSpec = {
       role: 'weak',
       summary: 'The tempting answer: a retryPolicy on UNAVAILABLE (3 attempts), nothing else changed.',
       narration:
-        'Retries hide most errors from A, but B now serves more attempts than A made calls, and every retried call ' +
-        'waits for its backoff and a second round of work. The overload and the rollout are still there.',
+        'Retries hide most errors from A, but B now serves more attempts than A made calls: the overloaded pods get ' +
+        'busier, and every retried call waits for its backoff and a second round of work. The overload and the rollout ' +
+        'are still there. (Compare p99 with the broken variant in the table: it rises, by how much depends on how ' +
+        'starved the machine is, which is why it is a figure here and not a verdict.)',
       knobs: [{ deployment: 'service-a', env: 'RETRIES', value: 'on', why: 'the retries component: maxAttempts 3 on UNAVAILABLE' }],
       verdicts: [
         {
@@ -142,15 +150,6 @@ export const round1: RoundSpec = {
           window: 'steady',
           op: '>=',
           threshold: 1.03,
-        },
-        {
-          name: 'p99 rises',
-          explanation: 'Calls cut by the rollout are retried from scratch after a backoff: p99 during the rollout exceeds p99 before it.',
-          metric: 'p99Ms',
-          window: 'rollout',
-          relativeTo: 'steady',
-          op: '>=',
-          threshold: 1.1,
         },
       ],
     },
