@@ -3,7 +3,7 @@
 // under 5 ms, against the ceiling of a bare grpc-js closed-loop client on the same B pods, same run.
 //
 // B pods do no work (WORK_MS=0), so what is measured is the generator and the gRPC path, not B.
-import { runBare, type BareResult } from './lib/bare.js';
+import { runBare, runTimerBaseline, type BareResult, type TimerLag } from './lib/bare.js';
 import { round } from './lib/numbers.js';
 import { runOpenLoop, sustained, type OpenLoopResult, type OpenLoopSpec } from './lib/open-loop.js';
 import { benchSubnet, startB, stopAll, type Proc } from './lib/processes.js';
@@ -15,19 +15,25 @@ const B_PODS = 2;
 const FIDELITY_RATES = [100, 1000, 5000];
 const FIDELITY_SECONDS = 10;
 const LAG_BOUND_MS = 5;
+/** Seconds of the bare timer loop that gives the machine's own lag floor at each rate. */
+const TIMER_SECONDS = 5;
 /** Ceiling search: short runs, doubling from here, then bisection down to this relative step. */
 const SEARCH_START = 1000;
 const SEARCH_MAX = 128_000;
 const SEARCH_PRECISION = 0.05;
-const SEARCH_SECONDS = 3;
+const SEARCH_SECONDS = 4;
+const ATTEMPTS = 2;
 /** Closed-loop concurrencies tried for the bare client; its ceiling is the best of them. */
 const BARE_CONCURRENCY = [16, 64, 256];
 
 export interface CeilingTrial {
   rate: number;
+  attempt: number;
   sustained: boolean;
+  lagP99MedianMs: number;
   lagP99WorstMs: number;
   startedVsSchedule: number;
+  skipped: number;
   errors: number;
 }
 
@@ -48,28 +54,36 @@ export async function loadgenFidelity(ctx: BenchContext): Promise<BenchRun> {
       nodeArgs: ctx.nodeArgs('a'),
     });
 
-    const fidelity: OpenLoopResult[] = [];
+    const fidelity: Array<OpenLoopResult & { timerFloor: TimerLag }> = [];
     for (const rate of FIDELITY_RATES) {
-      ctx.log(`A open loop at ${rate}/s for ${FIDELITY_SECONDS} s`);
-      fidelity.push(await runOpenLoop(spec(rate, FIDELITY_SECONDS)));
+      const timerFloor = await runTimerBaseline(rate, TIMER_SECONDS);
+      ctx.log(`A open loop at ${rate}/s for ${FIDELITY_SECONDS} s (a bare timer loop at this rate: lag p99 ${timerFloor.lagP99MedianMs} ms in the median second)`);
+      fidelity.push({ ...(await runOpenLoop(spec(rate, FIDELITY_SECONDS))), timerFloor });
     }
 
     const bareBefore = await bareCeiling(ctx, spec(0, 0).target);
     const trials: CeilingTrial[] = [];
     const aCeiling = await searchCeiling(async (rate) => {
-      const r = await runOpenLoop(spec(rate, SEARCH_SECONDS));
-      const trial = { rate, sustained: sustained(r, LAG_BOUND_MS), lagP99WorstMs: r.lagP99WorstMs, startedVsSchedule: round(r.startedVsSchedule, 4), errors: r.errors };
-      ctx.log(`  A at ${rate}/s: lag p99 worst second ${r.lagP99WorstMs} ms, started ${(r.startedVsSchedule * 100).toFixed(1)}% of schedule -> ${trial.sustained ? 'holds' : 'falls behind'}`);
-      trials.push(trial);
-      return trial.sustained;
+      // A second try before a rate is declared too fast: the machine is shared, and the bare
+      // client's ceiling is the better of two measurements as well.
+      for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        const r = await runOpenLoop(spec(rate, SEARCH_SECONDS));
+        const trial = { rate, attempt, sustained: sustained(r, LAG_BOUND_MS), lagP99MedianMs: r.lagP99MedianMs, lagP99WorstMs: r.lagP99WorstMs, startedVsSchedule: round(r.startedVsSchedule, 4), skipped: r.skipped, errors: r.errors };
+        ctx.log(`  A at ${rate}/s: lag p99 median second ${r.lagP99MedianMs} ms (worst ${r.lagP99WorstMs} ms), started ${(r.startedVsSchedule * 100).toFixed(1)}% of schedule, ${r.skipped} skipped -> ${trial.sustained ? 'holds' : 'falls behind'}`);
+        trials.push(trial);
+        if (trial.sustained) return true;
+      }
+      return false;
     });
     const bareAfter = await bareCeiling(ctx, spec(0, 0).target);
     // The better of the two bare measurements: the machine is shared, and the comparison must not
     // flatter A by catching the reference client in a slow moment.
     const bare = [bareBefore, bareAfter].reduce((best, r) => (r.callsPerSec > best.callsPerSec ? r : best));
+    // Can anything keep a 5 ms lag p99 at the bare client's rate here? A timer loop alone says.
+    const timerAtBare = await runTimerBaseline(bare.callsPerSec, TIMER_SECONDS);
     return {
-      figures: figures(fidelity, aCeiling, bare.callsPerSec),
-      details: { bPods: B_PODS, fidelity, ceiling: { lagBoundMs: LAG_BOUND_MS, seconds: SEARCH_SECONDS, a: aCeiling, trials, bareBefore, bareAfter } },
+      figures: figures(fidelity, aCeiling, bare.callsPerSec, timerAtBare),
+      details: { bPods: B_PODS, fidelity, ceiling: { lagBoundMs: LAG_BOUND_MS, seconds: SEARCH_SECONDS, a: aCeiling, trials, bareBefore, bareAfter, timerAtBare } },
     };
   } finally {
     await stopAll(pods);
@@ -109,7 +123,7 @@ async function bareCeiling(ctx: BenchContext, target: string): Promise<BareResul
   return { ...(best ?? sweep[0]), sweep };
 }
 
-function figures(fidelity: OpenLoopResult[], aCeiling: number, bareCeiling: number): Figure[] {
+function figures(fidelity: Array<OpenLoopResult & { timerFloor: TimerLag }>, aCeiling: number, bareCeiling: number, timerAtBare: TimerLag): Figure[] {
   const out: Figure[] = [];
   for (const r of fidelity) {
     const at = `at ${r.rate.toLocaleString('en-US')}/s`;
@@ -117,7 +131,8 @@ function figures(fidelity: OpenLoopResult[], aCeiling: number, bareCeiling: numb
     const started = `${round(r.startedRate, 1)}/s (schedule ${round(r.scheduleRate, 1)}/s, ${signedPct(r.startedVsSchedule - 1)})`;
     out.push(r.rate <= 1000 ? checked(`achieved rate ${at}`, started, undefined, 'within 1% of schedule', dev <= 0.01) : { name: `achieved rate ${at}`, value: started });
     out.push({ name: `achieved vs requested ${at}`, value: `${signedPct(r.startedVsRequested - 1)} (Poisson noise ±${(100 / Math.sqrt(r.rate * r.seconds)).toFixed(1)}%)` });
-    out.push({ name: `schedule lag p99 ${at} (median s / worst s)`, value: `${r.lagP99MedianMs} / ${r.lagP99WorstMs}`, unit: 'ms' });
+    const floor = r.timerFloor;
+    out.push({ name: `schedule lag p99 ${at}, median / worst second`, value: `${r.lagP99MedianMs} / ${r.lagP99WorstMs} ms (bare timer loop: ${floor.lagP99MedianMs} / ${floor.lagP99WorstMs} ms)` });
     const acc = r.accounting;
     out.push(
       checked(
@@ -130,9 +145,10 @@ function figures(fidelity: OpenLoopResult[], aCeiling: number, bareCeiling: numb
     );
   }
   const ratio = bareCeiling > 0 ? aCeiling / bareCeiling : 0;
-  out.push({ name: `A ceiling (open loop, lag p99 < ${LAG_BOUND_MS} ms)`, value: aCeiling, unit: 'calls/s' });
+  out.push({ name: `A ceiling (open loop, lag p99 < ${LAG_BOUND_MS} ms in the median second)`, value: aCeiling, unit: 'calls/s' });
   out.push({ name: 'bare grpc-js ceiling (closed loop)', value: bareCeiling, unit: 'calls/s' });
   out.push(checked('A ceiling / bare ceiling', `${(ratio * 100).toFixed(0)}%`, undefined, '>= 80%', ratio >= 0.8));
+  out.push({ name: `bare timer loop at ${bareCeiling.toLocaleString('en-US')}/s: lag p99, median / worst second`, value: `${timerAtBare.lagP99MedianMs} / ${timerAtBare.lagP99WorstMs}`, unit: 'ms' });
   return out;
 }
 

@@ -53,9 +53,11 @@ describe('sustained', () => {
     lagP99MedianMs: 1, lagP99WorstMs: 2, lagMaxMs: 3, skipped: 0, errors: 0,
     accounting: { accountingOk: true, scheduled: 3000, completed: 3000, inFlight: 0, skipped: 0, bucketScheduled: 3000, aOk: 3000, bServedOk: 3000, holds: true },
   };
-  it('holds only when the worst second is under the bound and every call started and succeeded', () => {
+  it('holds only when the typical second is under the bound and every call started and succeeded', () => {
     expect(sustained(base, 5)).toBe(true);
-    expect(sustained({ ...base, lagP99WorstMs: 5 }, 5)).toBe(false);
+    // One bad second (a neighbour's burst) does not decide it; a bad typical second does.
+    expect(sustained({ ...base, lagP99WorstMs: 40 }, 5)).toBe(true);
+    expect(sustained({ ...base, lagP99MedianMs: 5 }, 5)).toBe(false);
     expect(sustained({ ...base, skipped: 1 }, 5)).toBe(false);
     expect(sustained({ ...base, errors: 1 }, 5)).toBe(false);
     expect(sustained({ ...base, startedVsSchedule: 0.98 }, 5)).toBe(false);

@@ -28,3 +28,16 @@ export async function runBare(options: BareOptions, spawnOpts: SpawnOptions = {}
   const result = JSON.parse(child.stdout().trim().split('\n').pop() ?? '') as BareResult;
   return result;
 }
+
+export interface TimerLag {
+  lagP99MedianMs: number;
+  lagP99WorstMs: number;
+  lagMaxMs: number;
+}
+
+/** The machine's timer lag at a rate (bench/timer-baseline.ts), as a child process like A. */
+export async function runTimerBaseline(rate: number, seconds: number): Promise<TimerLag> {
+  const child = spawnNode(`timer-baseline ${rate}/s`, 'bench/timer-baseline.js', { args: [JSON.stringify({ rate, seconds })] });
+  await succeeded(child);
+  return JSON.parse(child.stdout().trim().split('\n').pop() ?? '') as TimerLag;
+}

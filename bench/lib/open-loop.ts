@@ -3,7 +3,7 @@
 // generator error) and against what the B pods say they served.
 import type { BackendStats, StatsBucket, StatsResponse } from '../../services/a/stats-schema.js';
 import { PoissonSchedule } from '../../services/a/schedule.js';
-import { median } from './numbers.js';
+import { median, round } from './numbers.js';
 import { BenchError, getJson, sleep, startA } from './processes.js';
 
 export interface OpenLoopSpec {
@@ -51,7 +51,7 @@ export interface OpenLoopResult {
   /** startedRate / rate: includes the Poisson noise of a finite run (about 1/sqrt(calls)). */
   startedVsRequested: number;
   /** Per-second lag p99: the median second and the worst second. The worst second bounds the
-   *  run's own p99 (no more than 1% of any second's calls lag more than it). */
+   *  run's own p99 from above (no more than 1% of any second's calls lag more than it). */
   lagP99MedianMs: number;
   lagP99WorstMs: number;
   lagMaxMs: number;
@@ -134,9 +134,9 @@ function summarise(spec: OpenLoopSpec, stats: StatsResponse, seed: number, start
     completedRate: completed / spec.seconds,
     startedVsSchedule: scheduleCount > 0 ? started / scheduleCount : 1,
     startedVsRequested: started / (spec.rate * spec.seconds),
-    lagP99MedianMs: median(lagP99s),
-    lagP99WorstMs: Math.max(...lagP99s),
-    lagMaxMs: Math.max(...window.map((b) => b.lagMaxMs)),
+    lagP99MedianMs: round(median(lagP99s), 3),
+    lagP99WorstMs: round(Math.max(...lagP99s), 3),
+    lagMaxMs: round(Math.max(...window.map((b) => b.lagMaxMs)), 3),
     skipped: sum((b) => b.skipped),
     errors,
     firstErrorCode: Object.keys(t.byCode).find((c) => c !== 'OK'),
@@ -158,7 +158,12 @@ async function servedOk(urls: string[]): Promise<number> {
   return all.reduce((s, b) => s + (b.servedByCode.OK ?? 0), 0);
 }
 
-/** Whether A kept up: every measured second's lag p99 under the bound, all started, none failed. */
+/**
+ * Whether A kept up: lag p99 under the bound in the typical (median) measured second, nothing
+ * skipped, nothing failed, and at least 99% of the schedule started in the window. The typical
+ * second, not the worst: on a shared machine one second in which the OS did not run A for a few
+ * milliseconds says more about the neighbours than about A (the worst second is reported too).
+ */
 export function sustained(r: OpenLoopResult, lagBoundMs: number): boolean {
-  return r.lagP99WorstMs < lagBoundMs && r.skipped === 0 && r.errors === 0 && r.startedVsSchedule >= 0.99;
+  return r.lagP99MedianMs < lagBoundMs && r.skipped === 0 && r.errors === 0 && r.startedVsSchedule >= 0.99;
 }

@@ -11,11 +11,20 @@ export interface TrainerSession {
   close(): Promise<void>;
 }
 
-interface TrainerModule {
-  startTrainerUi(options: { web: boolean; step: boolean }): Promise<TrainerSession>;
+export interface TrainerOptions {
+  web: boolean;
+  step: boolean;
+  /** Dashboard port (the view's default when absent; 0 picks a free one). */
+  port?: number;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
 }
 
-export async function startTrainer(options: { web: boolean; step: boolean }): Promise<TrainerSession> {
+interface TrainerModule {
+  startTrainerUi(options: TrainerOptions): Promise<TrainerSession>;
+}
+
+export async function startTrainer(options: TrainerOptions): Promise<TrainerSession> {
   let mod: TrainerModule;
   try {
     mod = (await import('../view/trainer-ui.js')) as TrainerModule;

@@ -124,7 +124,8 @@ export const round4: RoundSpec = {
       ],
       windows: {
         main: { from: { mark: 'scale' }, to: 'end', why: 'from the scale step to the end' },
-        scaled: { from: { mark: 'scale' }, to: { mark: 'restart' }, why: 'between the scale-up and the restart of A' },
+        // Ends a second early: the new A process's first second shares its wall-clock bucket with the old one's last.
+        scaled: { from: { mark: 'scale' }, to: { mark: 'restart', plusS: -1 }, why: 'between the scale-up and the restart of A' },
         restarted: { from: { mark: 'after-restart', plusS: 1 }, to: 'end', why: 'after the new A process took over' },
       },
       verdicts: [

@@ -1,0 +1,100 @@
+// The runner always tears down: after a step fails and after an abort, with a platform that records
+// what it was asked to do. (Real runs are in round-N.test.ts.)
+import { describe, expect, it } from 'vitest';
+import { PlatformError, type K8sObject, type LabEvent, type Platform, type PodInfo } from '../../scripts/platforms/platform.js';
+import { REPO_ROOT } from '../../scripts/scenarios/root.js';
+import { runVariant } from '../../scripts/scenarios/runner.js';
+import { round1 } from '../../scripts/scenarios/round-1-opening.js';
+import type { RoundSpec } from '../../scripts/scenarios/spec.js';
+
+class RecordingPlatform implements Platform {
+  readonly name = 'local' as const;
+  calls: string[] = [];
+  applied: K8sObject[] = [];
+  constructor(private readonly failOn?: string) {}
+  private record(call: string): void {
+    this.calls.push(call);
+    if (this.failOn && call.startsWith(this.failOn)) throw new PlatformError(`${call} failed`);
+  }
+  async up(objects: K8sObject[]): Promise<void> {
+    this.applied = objects;
+    this.record('up');
+  }
+  async rolloutRestart(d: string): Promise<void> {
+    this.record(`rolloutRestart ${d}`);
+  }
+  async waitForRollout(d: string): Promise<void> {
+    this.record(`waitForRollout ${d}`);
+  }
+  async scale(d: string, n: number): Promise<void> {
+    this.record(`scale ${d} ${n}`);
+  }
+  async pods(): Promise<PodInfo[]> {
+    return [];
+  }
+  onEvent(): () => void {
+    return () => {};
+  }
+  events(): LabEvent[] {
+    return [];
+  }
+  async httpGet(): Promise<string> {
+    throw new Error('no pods');
+  }
+  async down(): Promise<void> {
+    this.calls.push('down');
+  }
+}
+
+// Round 1's broken overlay with a timeline short enough for a unit test.
+const quick: RoundSpec = {
+  ...round1,
+  timeline: [
+    { action: 'wait', seconds: 0.1, mark: 'steady', title: 'wait', narration: 'a short wait for the test' },
+    { action: 'rolloutRestart', deployment: 'service-b', mark: 'rollout', title: 'restart', narration: 'restart B for the test' },
+    { action: 'wait', seconds: 0.1, mark: 'settled', title: 'settle', narration: 'a short wait for the test' },
+  ],
+  windows: {
+    main: { from: 'start', to: 'end', why: 'the whole test run' },
+    steady: { from: 'start', to: { mark: 'rollout' }, why: 'before the restart' },
+    rollout: { from: { mark: 'rollout' }, to: 'end', why: 'after it' },
+  },
+};
+
+describe('runVariant', () => {
+  it('starts B before A, runs the steps in order, stops A and tears down', async () => {
+    const platform = new RecordingPlatform();
+    const result = await runVariant({ platform, round: quick, variant: quick.variants[0], seed: 5, root: REPO_ROOT });
+    expect(platform.calls).toEqual([
+      'up',
+      'scale service-a 2',
+      'waitForRollout service-a',
+      'rolloutRestart service-b',
+      'scale service-a 0',
+      'down',
+    ]);
+    // A is applied at 0 replicas (scaled up once B is ready) and every A and B container gets the seed.
+    const a = platform.applied.find((o) => o.metadata.name === 'service-a') as unknown as { spec: { replicas: number; template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } } } };
+    expect(a.spec.replicas).toBe(0);
+    expect(a.spec.template.spec.containers[0].env).toContainEqual({ name: 'SEED', value: '5' });
+    // No A process answered: nothing is proven, and the result says so instead of passing.
+    expect(result.pass).toBe(false);
+    expect(result.accounting.holds).toBe(false);
+    expect(result.verdicts.find((v) => v.name === 'UNAVAILABLE >= 1%')).toMatchObject({ measured: null, pass: false });
+  });
+
+  it('tears down when a step fails', async () => {
+    const platform = new RecordingPlatform('rolloutRestart');
+    await expect(runVariant({ platform, round: quick, variant: quick.variants[0], seed: 1, root: REPO_ROOT })).rejects.toThrow(PlatformError);
+    expect(platform.calls.at(-1)).toBe('down');
+  });
+
+  it('tears down when aborted', async () => {
+    const platform = new RecordingPlatform();
+    const abort = new AbortController();
+    abort.abort();
+    await expect(runVariant({ platform, round: quick, variant: quick.variants[0], seed: 1, root: REPO_ROOT, signal: abort.signal })).rejects.toThrow(/abort/i);
+    expect(platform.calls).not.toContain('rolloutRestart service-b');
+    expect(platform.calls.at(-1)).toBe('down');
+  });
+});
