@@ -30,6 +30,17 @@ export function rssBytes(pid: number): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
+/** Proportional set size in bytes: shared pages split between the processes sharing them, so a
+ *  sum over processes counts Node's own binary once. Costlier to read than RSS: sample it rarely. */
+export function pssBytes(pid: number): number {
+  const m = /^Pss:\s+(\d+)\s+kB/m.exec(readOr(`/proc/${pid}/smaps_rollup`, ''));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+export function treePssBytes(root: number): number {
+  return processTree(root).reduce((s, pid) => s + pssBytes(pid), 0);
+}
+
 export interface TreeSample {
   bytes: number;
   processes: number;

@@ -6,6 +6,7 @@ import { REPO_ROOT } from '../../scripts/scenarios/root.js';
 import { runVariant } from '../../scripts/scenarios/runner.js';
 import { round1 } from '../../scripts/scenarios/round-1-opening.js';
 import type { RoundSpec } from '../../scripts/scenarios/spec.js';
+import type { LiveView, StepGate } from '../../scripts/measure/live.js';
 
 class RecordingPlatform implements Platform {
   readonly name = 'local' as const;
@@ -64,7 +65,19 @@ const quick: RoundSpec = {
 describe('runVariant', () => {
   it('starts B before A, runs the steps in order, stops A and tears down', async () => {
     const platform = new RecordingPlatform();
-    const result = await runVariant({ platform, round: quick, variant: quick.variants[0], seed: 5, root: REPO_ROOT });
+    const seen: string[] = [];
+    const view: LiveView = {
+      start: (info) => seen.push(`start ${info.round} ${info.variant} ${info.platform}`),
+      update: () => {},
+      event: (e) => seen.push(`event ${e.type} ${e.detail ?? ''}`),
+      finish: (r) => seen.push(`finish ${r.variant}`),
+      close: async () => {},
+    };
+    const gated: string[] = [];
+    const gate: StepGate = { waitForNext: async (title) => void gated.push(title) };
+    const result = await runVariant({ platform, round: quick, variant: quick.variants[0], seed: 5, root: REPO_ROOT, views: [view], gate });
+    expect(seen).toEqual(['start 1 broken local', 'event step 1/3 wait', 'event step 2/3 restart', 'event step 3/3 settle', 'finish broken']);
+    expect(gated).toEqual(['wait', 'restart', 'settle']);
     expect(platform.calls).toEqual([
       'up',
       'scale service-a 2',
