@@ -14,6 +14,7 @@ import { checked, type BenchContext, type BenchRun, type Figure } from './lib/re
 const B_PODS = 2;
 const FIDELITY_RATES = [100, 1000, 5000];
 const FIDELITY_SECONDS = 10;
+const WARMUP_S = 3;
 const LAG_BOUND_MS = 5;
 /** Seconds of the bare timer loop that gives the machine's own lag floor at each rate. */
 const TIMER_SECONDS = 5;
@@ -48,7 +49,8 @@ export async function loadgenFidelity(ctx: BenchContext): Promise<BenchRun> {
       target: `ipv4:${podIps.map((p) => `${p}:50051`).join(',')}`,
       lbPolicy: 'round_robin',
       rate,
-      warmupS: 1,
+      // Both processes start cold: the first seconds run unoptimised code and open connections.
+      warmupS: WARMUP_S,
       seconds,
       backendStats: podIps.map((p) => `http://${p}:9090/stats`),
       nodeArgs: ctx.nodeArgs('a'),
@@ -115,7 +117,7 @@ export async function searchCeiling(holds: (rate: number) => Promise<boolean>, s
 async function bareCeiling(ctx: BenchContext, target: string): Promise<BareResult & { sweep: BareResult[] }> {
   const sweep: BareResult[] = [];
   for (const concurrency of BARE_CONCURRENCY) {
-    const r = await runBare({ target, lbPolicy: 'round_robin', concurrency, warmupMs: 1000, durationMs: 3000 }, { nodeArgs: ctx.nodeArgs('bare') });
+    const r = await runBare({ target, lbPolicy: 'round_robin', concurrency, warmupMs: 2000, durationMs: 3000 }, { nodeArgs: ctx.nodeArgs('bare') });
     ctx.log(`  bare grpc-js closed loop x${concurrency}: ${r.callsPerSec} calls/s${r.errors ? `, ${r.errors} errors (${r.firstError})` : ''}`);
     sweep.push(r);
   }

@@ -2,20 +2,22 @@
 // (the machine, and per benchmark its timestamps, figures and everything measured).
 //
 //   node dist/bench/run.js [loadgen|proxy|suite|scale]      (make bench [BENCH=NAME])
+//   node dist/bench/run.js --markdown    prints the last results as a Markdown table, runs nothing
 //   BENCH_CPU_PROF=a,b   also write a CPU profile of each process of those roles
 //                        (a, b, bare, client) to reports/bench-profiles/<bench>/; read the top
 //                        frames with node dist/bench/profile-top.js FILE
 // Benchmarks are not tests: a missed target is a finding, printed in the table; the exit code is
 // non-zero only when a benchmark could not run to the end.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadgenFidelity } from './loadgen-fidelity.js';
 import { proxyOverhead } from './proxy-overhead.js';
 import { scale } from './scale.js';
 import { suiteTime } from './suite-time.js';
-import { machine, sameMachine, type Machine } from './lib/machine.js';
+import { cpuPressurePct, machine, sameMachine, type Machine } from './lib/machine.js';
 import { ROOT } from './lib/processes.js';
-import { table, type BenchContext, type BenchOutcome, type BenchRun } from './lib/report.js';
+import { markdown, table, type BenchContext, type BenchOutcome, type BenchRun } from './lib/report.js';
 
 const BENCHES: Record<string, { run: (ctx: BenchContext) => Promise<BenchRun>; what: string }> = {
   loadgen: { run: loadgenFidelity, what: 'load generator fidelity and ceiling' },
@@ -65,14 +67,15 @@ function context(bench: string, roles: Set<string>): BenchContext {
 async function runOne(name: string, roles: Set<string>): Promise<BenchOutcome> {
   const startedAt = new Date().toISOString();
   const command = `make bench BENCH=${name}`;
-  process.stderr.write(`bench ${name}: ${BENCHES[name].what}\n`);
+  const before = { loadAverage: Math.round(os.loadavg()[0] * 100) / 100, cpuPressurePct: cpuPressurePct() };
+  process.stderr.write(`bench ${name}: ${BENCHES[name].what} (load ${before.loadAverage}, CPU pressure ${before.cpuPressurePct ?? '?'}%)\n`);
   try {
     const { figures, details } = await BENCHES[name].run(context(name, roles));
-    return { bench: name, command, startedAt, finishedAt: new Date().toISOString(), figures, details };
+    return { bench: name, command, startedAt, finishedAt: new Date().toISOString(), before, figures, details };
   } catch (err) {
     const message = (err as Error).message.split('\n')[0];
     process.stderr.write(`bench ${name}: did not complete: ${message}\n`);
-    return { bench: name, command, startedAt, finishedAt: new Date().toISOString(), figures: [], details: null, error: message };
+    return { bench: name, command, startedAt, finishedAt: new Date().toISOString(), before, figures: [], details: null, error: message };
   }
 }
 
@@ -87,11 +90,21 @@ function previous(m: Machine): Record<string, BenchOutcome> {
   }
 }
 
+function printMarkdown(): void {
+  if (!existsSync(RESULTS_FILE)) fail('no bench/results.json yet: run make bench first');
+  const results = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Results;
+  const m = results.machine;
+  const order = Object.keys(BENCHES).filter((b) => results.benches[b]);
+  process.stdout.write(`Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}.\n\n`);
+  process.stdout.write(`${markdown(order.map((b) => results.benches[b]))}\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--markdown') return printMarkdown();
   const names = selected(process.argv[2]);
   const roles = profiledRoles(process.env.BENCH_CPU_PROF);
   const m = machine();
-  process.stderr.write(`machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, node ${m.node}, load ${m.loadAverage}\n`);
+  process.stderr.write(`machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, node ${m.node}\n`);
   const outcomes: BenchOutcome[] = [];
   for (const name of names) outcomes.push(await runOne(name, roles));
   const results: Results = { machine: m, updatedAt: new Date().toISOString(), benches: { ...previous(m), ...Object.fromEntries(outcomes.map((o) => [o.bench, o])) } };

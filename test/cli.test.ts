@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './helpers/processes.js';
 import { ROUNDS } from '../scripts/scenarios/index.js';
+import { oneLabAtATime } from './helpers/lab-lock.js';
 
 const LAB = path.join(ROOT, 'dist/scripts/cli/lab.js');
 
@@ -75,7 +76,7 @@ describe('lab CLI', () => {
 });
 
 describe('lab run, interrupted', () => {
-  it('tears everything down on Ctrl-C and exits 130', async () => {
+  it('tears everything down on Ctrl-C and exits 130', () => oneLabAtATime(async () => {
     const octet = 236;
     const child = spawn(process.execPath, [LAB, 'run', '3', '--variant', 'broken', '--platform', 'local', '--reports', os.tmpdir()], {
       cwd: ROOT,
@@ -104,7 +105,7 @@ describe('lab run, interrupted', () => {
       const [host, port] = address.split(':');
       await expect(connects(host, Number(port))).resolves.toBe(false);
     }
-  }, 90_000);
+  }), 180_000);
 });
 
 function connects(host: string, port: number): Promise<boolean> {

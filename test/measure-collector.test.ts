@@ -39,7 +39,7 @@ class FakeCluster implements StatsSource {
   async pods(): Promise<PodInfo[]> {
     return [...[...this.a.keys()].map((n) => pod(n, 'service-a')), ...[...this.b.keys()].map((n) => pod(n, 'service-b'))];
   }
-  async httpGet(name: string, port: number, path: string): Promise<string> {
+  async httpGet(name: string, _port: number, path: string): Promise<string> {
     this.requests.push(`${name}${path}`);
     const a = this.a.get(name);
     if (a) return a.answer(Number(new URL(path, 'http://x').searchParams.get('after')));

@@ -1,4 +1,5 @@
 // The machine a figure came from: a benchmark result means little without it.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 export interface Machine {
@@ -10,6 +11,18 @@ export interface Machine {
   kernel: string;
   /** 1-minute load average when the run started: a busy machine explains a slow figure. */
   loadAverage: number;
+  /** Share of the last 10 s in which some runnable task waited for a CPU (Linux PSI), percent;
+   *  null where /proc/pressure is not available. Above a few percent, neighbours are competing. */
+  cpuPressurePct: number | null;
+}
+
+export function cpuPressurePct(): number | null {
+  try {
+    const m = /^some avg10=([\d.]+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
 }
 
 export function machine(): Machine {
@@ -22,6 +35,7 @@ export function machine(): Machine {
     platform: `${os.platform()} ${os.arch()}`,
     kernel: os.release(),
     loadAverage: Math.round(os.loadavg()[0] * 100) / 100,
+    cpuPressurePct: cpuPressurePct(),
   };
 }
 

@@ -17,6 +17,8 @@ export interface BenchOutcome {
   command: string;
   startedAt: string;
   finishedAt: string;
+  /** How busy the machine was just before this benchmark started (load average, CPU pressure). */
+  before?: { loadAverage: number; cpuPressurePct: number | null };
   figures: Figure[];
   /** Everything measured, for results.json. */
   details: unknown;
@@ -59,4 +61,18 @@ export interface BenchContext {
 export interface BenchRun {
   figures: Figure[];
   details: unknown;
+}
+
+/** The same figures as a Markdown table (for the README), each benchmark with its command. */
+export function markdown(outcomes: BenchOutcome[]): string {
+  const rows = ['| benchmark | figure | value | target | met |', '| --- | --- | --- | --- | --- |'];
+  const cell = (s: string): string => s.replace(/\|/g, '\\|');
+  for (const o of outcomes) {
+    if (o.error) rows.push(`| \`${o.command}\` | did not complete | ${cell(o.error)} | | no |`);
+    o.figures.forEach((f, i) => {
+      const met = f.pass === undefined ? '' : f.pass ? 'yes' : '**no**';
+      rows.push(`| ${i === 0 ? `\`${o.command}\`` : ''} | ${cell(f.name)} | ${cell(formatValue(f))} | ${cell(f.target ?? '')} | ${met} |`);
+    });
+  }
+  return rows.join('\n');
 }

@@ -93,11 +93,6 @@ export class Collector {
     return [...this.podRecords.values()];
   }
 
-  /** The A pods that answered at least once and have not vanished. */
-  liveClientPods(): string[] {
-    return [...new Set(this.clientSeries.map((s) => s.pod))].filter((p) => this.podRecords.get(p)?.vanishedAt === undefined);
-  }
-
   private recordPods(pods: PodInfo[]): void {
     const t = this.now();
     const listed = new Set<string>();

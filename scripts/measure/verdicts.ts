@@ -2,7 +2,7 @@
 // not be measured fails: "no data" never passes for "no errors".
 import type { VerdictResult } from '../report/result-schema.js';
 import type { Comparison, PlatformName, VerdictSpec } from '../scenarios/spec.js';
-import { thresholdFor } from '../scenarios/spec.js';
+import { forPlatform } from '../scenarios/spec.js';
 import type { Figures } from './figures.js';
 import { formatValue, metric, type RunFacts } from './metrics.js';
 
@@ -43,7 +43,7 @@ function read(spec: VerdictSpec, ctx: VerdictContext): number | null {
 
 export function evaluateVerdict(spec: VerdictSpec, ctx: VerdictContext): VerdictResult {
   const def = metric(spec.metric);
-  const threshold = thresholdFor(spec.threshold, ctx.platform);
+  const threshold = forPlatform(spec.threshold, ctx.platform);
   const measured = read(spec, ctx);
   const unit = spec.relativeTo === undefined ? def.unit : 'x';
   const where = spec.relativeTo === undefined ? '' : ` of its value in "${spec.relativeTo}"`;

@@ -13,7 +13,7 @@ import { buildSnapshot } from '../measure/snapshot.js';
 import { computeTable } from '../measure/table.js';
 import { evaluateVerdicts } from '../measure/verdicts.js';
 import type { RunResult, VerdictResult } from '../report/result-schema.js';
-import { overlayDir, timelineOf, windowsOf, type PlatformName, type RoundSpec, type Step, type VariantSpec, type VerdictSpec } from './spec.js';
+import { forPlatform, overlayDir, timelineOf, windowsOf, type PlatformName, type RoundSpec, type Step, type VariantSpec, type VerdictSpec } from './spec.js';
 import { resolveWindows, type RunClock } from './windows.js';
 import { replicasOf, withSeed, withoutReplicas } from './manifests.js';
 
@@ -159,7 +159,7 @@ async function perform(step: Step, opts: RunVariantOptions): Promise<void> {
   const { platform, round } = opts;
   switch (step.action) {
     case 'wait':
-      return void (await sleep(step.seconds * 1000, undefined, { signal: opts.signal }));
+      return void (await sleep(forPlatform(step.seconds, platform.name) * 1000, undefined, { signal: opts.signal }));
     case 'rolloutRestart':
       return platform.rolloutRestart(step.deployment);
     case 'waitForRollout':

@@ -5,8 +5,10 @@ import type { MetricName } from '../measure/metrics.js';
 
 export type PlatformName = 'local' | 'kind';
 
-/** A threshold, or one per platform when the platforms honestly differ (with the reason). */
-export type Threshold = number | { local: number; kind: number; why: string };
+/** A number, or one per platform when the platforms honestly differ (with the reason). */
+export type PerPlatform = number | { local: number; kind: number; why: string };
+
+export type Threshold = PerPlatform;
 
 /** A point in the run: its start (load running, everything ready), its end, or a step's mark. */
 export type Anchor = 'start' | 'end' | { mark: string; plusS?: number };
@@ -30,7 +32,7 @@ interface StepCommon {
 }
 
 export type Step =
-  | (StepCommon & { action: 'wait'; seconds: number })
+  | (StepCommon & { action: 'wait'; seconds: PerPlatform })
   | (StepCommon & { action: 'rolloutRestart'; deployment: string })
   | (StepCommon & { action: 'waitForRollout'; deployment: string; timeoutS?: number })
   | (StepCommon & { action: 'scale'; deployment: string; replicas: number })
@@ -122,9 +124,10 @@ export function overlayDir(round: Pick<RoundSpec, 'round' | 'name'>, variant: st
   return `k8s/scenarios/${round.round}-${round.name}/${variant}`;
 }
 
-export function thresholdFor(t: Threshold, platform: PlatformName): number {
-  return typeof t === 'number' ? t : t[platform];
+export function forPlatform(value: PerPlatform, platform: PlatformName): number {
+  return typeof value === 'number' ? value : value[platform];
 }
+
 
 export function timelineOf(round: RoundSpec, variant: VariantSpec): Step[] {
   return variant.timeline ?? round.timeline;
@@ -135,6 +138,6 @@ export function windowsOf(round: RoundSpec, variant: VariantSpec): Record<string
 }
 
 /** Seconds the timeline waits on purpose (rollouts and start-up come on top). */
-export function plannedSeconds(steps: Step[]): number {
-  return steps.reduce((s, step) => s + (step.action === 'wait' ? step.seconds : 0), 0);
+export function plannedSeconds(steps: Step[], platform: PlatformName = 'local'): number {
+  return steps.reduce((s, step) => s + (step.action === 'wait' ? forPlatform(step.seconds, platform) : 0), 0);
 }

@@ -2,56 +2,18 @@
 // the verdicts that did not hold: a broken variant that stopped reproducing its failure fails too.
 import { expect, it } from 'vitest';
 import { randomInt } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalPlatform } from '../../scripts/platforms/local/local-platform.js';
 import type { RunResult } from '../../scripts/report/result-schema.js';
 import { REPO_ROOT } from '../../scripts/scenarios/root.js';
 import { runVariant } from '../../scripts/scenarios/runner.js';
 import type { RoundSpec } from '../../scripts/scenarios/spec.js';
+import { oneLabAtATime } from '../helpers/lab-lock.js';
 
 /** Generous: a variant takes 20-45 s alone, and may first wait for another file's variant. */
 export const VARIANT_TIMEOUT_MS = 180_000;
 
 export function failedVerdicts(result: RunResult): string[] {
   return result.verdicts.filter((v) => !v.pass).map((v) => `${v.name}: measured ${String(v.measured)}, expected ${v.expected}`);
-}
-
-const LOCK = path.join(os.tmpdir(), 'grpc-k8s-lab-round-test.lock');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * One variant at a time across test files: vitest runs two files at once, and two labs of 300
- * calls/s each on 2 cores would measure each other instead of the scenario. mkdir is atomic; a lock
- * whose owner died is taken over.
- */
-async function oneLabAtATime<T>(run: () => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      await mkdir(LOCK);
-      break;
-    } catch {
-      const owner = Number(await readFile(path.join(LOCK, 'pid'), 'utf8').catch(() => ''));
-      if (owner && !alive(owner)) await rm(LOCK, { recursive: true, force: true });
-      await sleep(250);
-    }
-  }
-  try {
-    await writeFile(path.join(LOCK, 'pid'), String(process.pid));
-    return await run();
-  } finally {
-    await rm(LOCK, { recursive: true, force: true });
-  }
 }
 
 /**
@@ -67,7 +29,8 @@ export function testEveryVariant(round: RoundSpec, octet: number, check?: (resul
       const result = await oneLabAtATime(() => runVariant({ platform, round, variant, seed, root: REPO_ROOT }));
       expect({ seed, failed: failedVerdicts(result) }).toEqual({ seed, failed: [] });
       expect(result.accounting.holds).toBe(true);
-      expect(result.calls).toBeGreaterThan(1000);
+      // A floor far below every round's load (round 2, the lightest, completes ~900 calls): no load, no proof.
+      expect(result.calls).toBeGreaterThan(500);
       check?.(result);
     }, VARIANT_TIMEOUT_MS);
   }
