@@ -2,9 +2,11 @@
 // Ten B pods, two connections: two pods do all the work and shed, eight idle.
 //
 // Why these numbers:
-// - A x1, CHANNELS 2, RATE 300: two connections; each pinned pod gets ~150 calls/s, i.e. 7.5 calls
-//   in flight on average with WORK_MS 50, and sheds ~14% above CAPACITY 10 (Poisson tail). Spread
-//   over 10 pods (30 calls/s, 1.5 in flight) the chance of reaching 10 is about 1 in 10 million.
+// - A x1, CHANNELS 2, RATE 300: two connections; each pinned pod gets ~150 calls/s, i.e. 15 calls
+//   in flight on average with WORK_MS 100, and sheds ~5% above CAPACITY 20 (Erlang loss). Spread
+//   over 10 pods (30 calls/s, 3 in flight) a pod reaches 20 only if it stalls for ~600 ms. The
+//   pair 20/100 ms rather than 10/50 ms (same shedding when pinned) doubles that margin: with
+//   10/50 a balanced run on a busy 2-core machine shed a few calls in one run out of ten.
 // - 20 s of load: ~6,000 calls, ~600 per pod when balanced, so a max/mean share of 1.25 is far
 //   outside sampling noise for round_robin (which rotates exactly) and for HAProxy's round robin.
 // - max-age-only: MAX_CONNECTION_AGE_MS 5000 gives ~4 reconnections per connection in the window:
@@ -18,13 +20,13 @@ export const round3: RoundSpec = {
   symptom:
     'B runs ten pods but two of them are saturated and shed load while eight sit idle. Autoscaling ' +
     'adds pods that stay idle. CPU graphs per pod look like a bug in the metrics.',
-  topology: 'A x1 with 2 connections -> Service service-b -> B x10, capacity 10 calls in flight per pod, 50 ms calls.',
+  topology: 'A x1 with 2 connections -> Service service-b -> B x10, capacity 20 calls in flight per pod, 100 ms calls.',
   clients: ['service-a'],
   backend: 'service-b',
   knobs: [
     { deployment: 'service-b', replicas: true, value: 10, why: 'ten pods, two connections: the imbalance is 5x' },
-    { deployment: 'service-b', env: 'CAPACITY', value: '10', why: 'a pinned pod (7.5 in flight) sheds ~14%; a balanced one (1.5) never' },
-    { deployment: 'service-b', env: 'WORK_MS', value: '50', why: 'rate x work = calls in flight: 150/s x 50 ms = 7.5' },
+    { deployment: 'service-b', env: 'CAPACITY', value: '20', why: 'a pinned pod (15 in flight) sheds ~5%; a balanced one (3) only if it stalls ~600 ms' },
+    { deployment: 'service-b', env: 'WORK_MS', value: '100', why: 'rate x work = calls in flight: 150/s x 100 ms = 15' },
     { deployment: 'service-a', env: 'CHANNELS', value: '2', why: 'two connections: at most two pods through ClusterIP' },
     { deployment: 'service-a', env: 'RATE', value: '300', why: '300 calls/s: heavy for two pods, light for ten' },
   ],
