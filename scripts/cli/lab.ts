@@ -6,6 +6,7 @@ import { PlatformError } from '../platforms/platform.js';
 import { renderText } from '../platforms/render.js';
 import { choosePlatform } from '../platforms/select.js';
 import { writeJsonReport } from '../report/json.js';
+import { writeHtmlReport, writeIndex } from '../report/html.js';
 import { writeJUnitReport } from '../report/junit.js';
 import type { RunResult, VerdictResult } from '../report/result-schema.js';
 import { formatComparison, formatRun, table } from '../report/terminal.js';
@@ -97,7 +98,11 @@ async function run(cmd: Extract<Command, { command: 'run' }>, out: Out): Promise
       });
       results.push(result);
       out(formatRun(result, measuredFormatter(round, variant.name)));
-      const files = [await writeJsonReport(result, cmd.reports), await writeJUnitReport(result, cmd.reports)];
+      const files = [
+        await writeJsonReport(result, cmd.reports),
+        await writeJUnitReport(result, cmd.reports),
+        await writeHtmlReport(result, cmd.reports),
+      ];
       out(`  reports: ${files.join(', ')}`);
     }
   } finally {
@@ -105,6 +110,7 @@ async function run(cmd: Extract<Command, { command: 'run' }>, out: Out): Promise
     process.off('SIGTERM', onSigint);
     await trainer?.close();
   }
+  if (results.length > 0) await writeIndex(cmd.reports);
   if (results.length > 1) out(`\n${formatComparison(results)}`);
   return results.every((r) => r.pass) ? EXIT.ok : EXIT.verdictFailed;
 }

@@ -25,6 +25,7 @@ export interface LiveSnapshot {
   /** Calls completed in the last second, by outcome. */
   rates: { ok: number; unavailable: number; cancelled: number; other: number };
   pods: LivePod[];
+  /** The timeline step under way; index counts from 1. */
   step: { index: number; total: number; title: string; narration: string } | null;
   verdicts: VerdictResult[];
 }

@@ -54,7 +54,6 @@ export async function renderVariant(root: string, round: RoundSpec, variant: Var
 export async function runVariant(opts: RunVariantOptions): Promise<RunResult> {
   const { platform, round, variant } = opts;
   const began = monotonicNow();
-  const startedAt = new Date().toISOString();
   const views = opts.views ?? [];
   const log = opts.log ?? (() => {});
   const info: RunInfo = { round: round.round, roundName: round.name, title: round.title, variant: variant.name, platform: platform.name, symptom: round.symptom };
@@ -83,7 +82,8 @@ export async function runVariant(opts: RunVariantOptions): Promise<RunResult> {
     ticker = null;
     const pods = await platform.pods();
     const events = [...platform.events(), ...stepEvents].sort((a, b) => a.t - b.t);
-    const result = judge(opts, clock, collectedData(collector, clock, round, events), pods, began, startedAt);
+    // The report's time axis counts from t0 (load start), so startedAt names that instant too.
+    const result = judge(opts, clock, collectedData(collector, clock, round, events), pods, began, new Date(clock.t0).toISOString());
     views.forEach((v) => v.finish(result));
     return result;
   } finally {
@@ -148,7 +148,7 @@ async function runTimeline(opts: RunVariantOptions, clock: RunClock, live: LiveS
     opts.signal?.throwIfAborted();
     const t = monotonicNow();
     if (step.mark) clock.marks[step.mark] = t;
-    live.step = { index, total: steps.length, title: step.title, narration: step.narration };
+    live.step = { index: index + 1, total: steps.length, title: step.title, narration: step.narration };
     emit({ t, type: 'step', detail: `${index + 1}/${steps.length} ${step.title}` });
     opts.log?.(`step ${index + 1}/${steps.length}: ${step.title}`);
     await perform(step, opts);
