@@ -4,11 +4,8 @@ NODE_MODULES_STAMP := node_modules/.package-lock.json
 BUILD_STAMP := dist/.build-stamp
 TS_SOURCES := $(shell find services scripts bench -name '*.ts' 2>/dev/null) tsconfig.json
 
-PLATFORM ?= local
-VARIANT ?=
-SEED ?=
-UI ?=
-LAB_FLAGS := --platform $(PLATFORM) $(if $(VARIANT),--variant $(VARIANT)) $(if $(SEED),--seed $(SEED)) $(if $(UI),--ui)
+# LAB_FLAGS collects the flags each mk/*.mk adds to every `lab run` (e.g. kind's --context).
+LAB_FLAGS :=
 
 .PHONY: all deps build lint test clean
 

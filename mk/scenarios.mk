@@ -5,10 +5,7 @@
 #   UI=1               live web dashboard; STEP=1: wait for Enter before each step
 # Exit code: 0 every verdict held, 1 a verdict failed, 2 bad input, 3 the platform failed.
 LAB := node dist/scripts/cli/lab.js
-# The Makefile defaults PLATFORM to local for everything else; the rounds default to auto unless
-# PLATFORM was given on the command line or in the environment.
-SCENARIO_PLATFORM := $(if $(filter command line environment environment override,$(origin PLATFORM)),$(PLATFORM),auto)
-SCENARIO_FLAGS := --platform $(SCENARIO_PLATFORM) $(if $(VARIANT),--variant $(VARIANT)) $(if $(SEED),--seed $(SEED)) $(if $(UI),--ui) $(if $(STEP),--step)
+SCENARIO_FLAGS = --platform $(or $(PLATFORM),auto) $(if $(VARIANT),--variant $(VARIANT)) $(if $(SEED),--seed $(SEED)) $(if $(UI),--ui) $(if $(STEP),--step) $(LAB_FLAGS)
 ROUND_NUMBERS := 1 2 3 4 5
 
 .PHONY: demo stability $(addprefix scenario-,$(ROUND_NUMBERS))
