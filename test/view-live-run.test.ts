@@ -1,7 +1,7 @@
 // The trainer's view on a real run: round 1's broken variant on the local platform (real pods,
 // real gRPC, a real rolling restart) in step mode, watched and stepped through in headless
 // Chromium, then its HTML report opened from disk. Slow (a real run): one test.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -20,41 +20,11 @@ import { StepControl } from '../scripts/view/step-control.js';
 import { createTerminalView } from '../scripts/view/terminal-view.js';
 import { startWebDashboard } from '../scripts/view/web/server.js';
 import { CHROMIUM, launch, watchedPage } from './helpers/view-browser.js';
+import { oneLabAtATime } from './helpers/lab-lock.js';
 
 const SHOTS = path.join(REPO_ROOT, 'reports/screenshots');
 // the lab's 127.236.0.0/16, beside the round tests' 231-235
 const OCTET = 236;
-const LOCK = path.join(os.tmpdir(), 'grpc-k8s-lab-round-test.lock');
-
-/** The round tests' lock (test/scenarios/run-round.ts): one lab at a time, or they measure each other. */
-async function oneLabAtATime<T>(run: () => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      await mkdir(LOCK);
-      break;
-    } catch {
-      const owner = Number(await readFile(path.join(LOCK, 'pid'), 'utf8').catch(() => ''));
-      if (owner && !alive(owner)) await rm(LOCK, { recursive: true, force: true });
-      await sleep(250);
-    }
-  }
-  try {
-    await writeFile(path.join(LOCK, 'pid'), String(process.pid));
-    return await run();
-  } finally {
-    await rm(LOCK, { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 class Lines extends Writable {
   text = '';
   override _write(chunk: Buffer, _enc: string, done: () => void): void {
