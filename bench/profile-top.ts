@@ -65,6 +65,8 @@ function print(title: string, rows: Row[], n: number): void {
 }
 
 function main(): void {
+  // Piped into head: a closed pipe ends the listing, not the process with a stack trace.
+  process.stdout.on('error', () => process.exit(0));
   const [file, rowsArg] = process.argv.slice(2);
   if (!file) {
     process.stderr.write('usage: node dist/bench/profile-top.js FILE.cpuprofile [ROWS]\n');

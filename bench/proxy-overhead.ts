@@ -72,7 +72,7 @@ function figures(d: Side, p: Side, d1: Side, p1: Side): Figure[] {
   const addedP50Ms = (p.p50Us - d.p50Us) / 1000;
   const hopP50Ms = (p1.p50Us - d1.p50Us) / 1000;
   const errors = [d, p, d1, p1].flatMap((s) => s.runs).reduce((s, r) => s + r.errors, 0);
-  const line = (s: Side): string => `${s.callsPerSec} calls/s, p50 ${ms(s.p50Us)} ms, p99 ${ms(s.p99Us)} ms`;
+  const line = (s: Side): string => `${s.callsPerSec.toLocaleString('en-US')} calls/s, p50 ${ms(s.p50Us)} ms, p99 ${ms(s.p99Us)} ms`;
   return [
     { name: `direct to B, ${CONCURRENCY} concurrent`, value: line(d) },
     { name: `through kube-proxy, ${CONCURRENCY} concurrent`, value: line(p) },

@@ -4,7 +4,7 @@
 //   node dist/bench/run.js [loadgen|proxy|suite|scale]      (make bench [BENCH=NAME])
 //   node dist/bench/run.js --markdown    prints the last results as a Markdown table, runs nothing
 //   BENCH_CPU_PROF=a,b   also write a CPU profile of each process of those roles
-//                        (a, b, bare, client) to reports/bench-profiles/<bench>/; read the top
+//                        (a, b, bare, client) to reports/bench-profiles/<bench>/<role>/; read the top
 //                        frames with node dist/bench/profile-top.js FILE
 // Benchmarks are not tests: a missed target is a finding, printed in the table; the exit code is
 // non-zero only when a benchmark could not run to the end.
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { loadgenFidelity } from './loadgen-fidelity.js';
 import { proxyOverhead } from './proxy-overhead.js';
 import { scale } from './scale.js';
-import { suiteTime } from './suite-time.js';
+import { suiteSelection, suiteTime } from './suite-time.js';
 import { cpuPressurePct, machine, sameMachine, type Machine } from './lib/machine.js';
 import { ROOT } from './lib/processes.js';
 import { markdown, table, type BenchContext, type BenchOutcome, type BenchRun } from './lib/report.js';
@@ -53,13 +53,14 @@ function profiledRoles(raw: string | undefined): Set<string> {
 }
 
 function context(bench: string, roles: Set<string>): BenchContext {
-  const dir = path.join(ROOT, 'reports/bench-profiles', bench);
   return {
     log: (message) => process.stderr.write(`[${bench}] ${message}\n`),
     nodeArgs: (role) => {
       if (!roles.has(role)) return [];
+      // One directory per role: Node names each profile CPU.<date>.<pid>...cpuprofile itself.
+      const dir = path.join(ROOT, 'reports/bench-profiles', bench, role);
       mkdirSync(dir, { recursive: true });
-      return ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${role}-\${pid}.cpuprofile`];
+      return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
     },
   };
 }
@@ -103,6 +104,13 @@ async function main(): Promise<void> {
   if (process.argv[2] === '--markdown') return printMarkdown();
   const names = selected(process.argv[2]);
   const roles = profiledRoles(process.env.BENCH_CPU_PROF);
+  if (names.includes('suite')) {
+    try {
+      suiteSelection(process.env.BENCH_ROUNDS);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  }
   const m = machine();
   process.stderr.write(`machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, node ${m.node}\n`);
   const outcomes: BenchOutcome[] = [];
@@ -110,7 +118,7 @@ async function main(): Promise<void> {
   const results: Results = { machine: m, updatedAt: new Date().toISOString(), benches: { ...previous(m), ...Object.fromEntries(outcomes.map((o) => [o.bench, o])) } };
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`\n${table(outcomes)}\n\nmachine: ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}; written to bench/results.json\n`);
-  if (roles.size > 0) process.stdout.write(`CPU profiles: reports/bench-profiles/ (node dist/bench/profile-top.js FILE)\n`);
+  if (roles.size > 0) process.stdout.write(`CPU profiles: reports/bench-profiles/<bench>/<role>/ (node dist/bench/profile-top.js FILE)\n`);
   process.exitCode = outcomes.some((o) => o.error) ? 1 : 0;
 }
 

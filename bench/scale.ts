@@ -138,7 +138,7 @@ function figures(sizes: SizeResult[], runs: VerdictRun[]): Figure[] {
   for (const s of sizes) {
     const name = `${s.bPods} B pods: all Ready`;
     out.push(s.bPods === 50 ? checked(name, s.allReadyS, 's', `<= ${READY_TARGET_S} s`, s.allReadyS <= READY_TARGET_S) : { name, value: s.allReadyS, unit: 's' });
-    out.push({ name: `${s.bPods} B pods: peak memory of the lab (sum of RSS)`, value: `${s.memory.peakMiB} MiB over ${s.memory.peakProcesses} processes` });
+    out.push({ name: `${s.bPods} B pods: peak memory of the lab (sum of RSS)`, value: `${s.memory.peakMiB.toLocaleString('en-US')} MiB over ${s.memory.peakProcesses} processes` });
     out.push({ name: `${s.bPods} B pods: memory under load (sum of PSS)`, value: s.memory.pssMiB, unit: 'MiB' });
   }
   for (const r of runs) {
