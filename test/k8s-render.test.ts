@@ -156,6 +156,7 @@ describe('k8s/base', () => {
       RETRIES: 'off',
       PROTOCOL: 'grpc',
       REST_TARGET: 'http://service-b.grpc-lab.svc.cluster.local:8080',
+      NODE_OPTIONS: '--max-semi-space-size=2',
     });
     expect(c.resources.requests.cpu).toBeTruthy();
     expect(c.resources.limits.memory).toBeTruthy();
