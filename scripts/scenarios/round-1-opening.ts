@@ -20,8 +20,10 @@
 //   made calls: grpc-js' server closes a session right after its GOAWAY, so a call sent in that
 //   instant is refused before B sees it (measured: one such call in three runs of ~6,000), and
 //   transparent retry covers only one refusal. The verdict proves the policy hid nothing else.
-// - 8 s of steady load before the restart: a clean baseline for p99 and the error rate, long enough
-//   that the windows below hold thousands of calls.
+// - 6 s of steady load before the restart: the baseline window (4 s, ~1,200 calls, ~60 shed in
+//   broken) is enough for the per-shed ratios of `retries`; 3 s after the rollout is enough for the
+//   last old pod's calls to end (no preStop here). Shorter than that and `make demo` would still fit
+//   in 5 minutes, but the steady-window verdicts would rest on a few dozen events.
 import type { RoundSpec } from './spec.js';
 
 const kubectlRollout = [
@@ -53,7 +55,7 @@ export const round1: RoundSpec = {
   timeline: [
     {
       action: 'wait',
-      seconds: 8,
+      seconds: 6,
       mark: 'steady',
       title: 'Steady load',
       narration:
@@ -81,7 +83,7 @@ export const round1: RoundSpec = {
     },
     {
       action: 'wait',
-      seconds: 6,
+      seconds: 3,
       mark: 'settled',
       title: 'Aftermath',
       narration: 'The new pods are ready. Whatever overload there was carries on wherever the connections landed.',

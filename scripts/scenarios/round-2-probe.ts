@@ -11,46 +11,53 @@
 //   connections reconnect at once through kube-proxy's rules, which still list the stopping pod
 //   for the 1 s propagation delay: with ~12 reconnections per rollout, at least one lands on a
 //   closed listener on every run (the graceful variant's refused connections).
+// - 4 s of load before the restart (a 2 s clean baseline at ~18 calls in flight). After the rollout,
+//   3 s is enough where old pods exit at SIGTERM or within one call (1.5 s at most); `fixed` waits
+//   8 s, its preStop sleep (5 s) plus the longest call plus a second, so its last old pod has exited
+//   inside the window and a failure at that exit would be counted.
 import type { RoundSpec, Step } from './spec.js';
 
-const timeline: Step[] = [
-  {
-    action: 'wait',
-    seconds: 6,
-    mark: 'steady',
-    title: 'Steady load',
-    narration: 'A keeps about 18 calls in flight, each lasting around 300 ms, spread over twelve connections to four B pods.',
-    kubectl: ['kubectl -n grpc-lab get pods -l app=service-b -o wide'],
-  },
-  {
-    action: 'rolloutRestart',
-    deployment: 'service-b',
-    mark: 'rollout',
-    title: 'Rolling restart of B',
-    narration:
-      'Each old pod is deleted: it leaves the endpoints (kube-proxy sees it a second later) and the kubelet runs ' +
-      'preStop, if any, then sends SIGTERM. What B does with SIGTERM decides the fate of its calls in flight.',
-    kubectl: [
-      'kubectl -n grpc-lab rollout restart deployment/service-b',
-      'kubectl -n grpc-lab get endpointslices -l kubernetes.io/service-name=service-b -w',
-    ],
-  },
-  {
-    action: 'waitForRollout',
-    deployment: 'service-b',
-    timeoutS: 90,
-    title: 'Rollout completes',
-    narration: 'All new pods are ready; old ones may still be draining.',
-    kubectl: ['kubectl -n grpc-lab rollout status deployment/service-b'],
-  },
-  {
-    action: 'wait',
-    seconds: 9,
-    title: 'Old pods finish',
-    narration: 'Old pods finish their preStop sleep and their drain, then exit. Count what each mode cost.',
-    kubectl: ['kubectl -n grpc-lab get events --field-selector reason=Killing'],
-  },
-];
+/** The round's timeline, with `finishS` seconds after the rollout for the old pods to exit. */
+function timeline(finishS: number): Step[] {
+  return [
+    {
+      action: 'wait',
+      seconds: 4,
+      mark: 'steady',
+      title: 'Steady load',
+      narration: 'A keeps about 18 calls in flight, each lasting around 300 ms, spread over twelve connections to four B pods.',
+      kubectl: ['kubectl -n grpc-lab get pods -l app=service-b -o wide'],
+    },
+    {
+      action: 'rolloutRestart',
+      deployment: 'service-b',
+      mark: 'rollout',
+      title: 'Rolling restart of B',
+      narration:
+        'Each old pod is deleted: it leaves the endpoints (kube-proxy sees it a second later) and the kubelet runs ' +
+        'preStop, if any, then sends SIGTERM. What B does with SIGTERM decides the fate of its calls in flight.',
+      kubectl: [
+        'kubectl -n grpc-lab rollout restart deployment/service-b',
+        'kubectl -n grpc-lab get endpointslices -l kubernetes.io/service-name=service-b -w',
+      ],
+    },
+    {
+      action: 'waitForRollout',
+      deployment: 'service-b',
+      timeoutS: 90,
+      title: 'Rollout completes',
+      narration: 'All new pods are ready; old ones may still be draining.',
+      kubectl: ['kubectl -n grpc-lab rollout status deployment/service-b'],
+    },
+    {
+      action: 'wait',
+      seconds: finishS,
+      title: 'Old pods finish',
+      narration: 'Old pods finish their preStop sleep and their drain, then exit. Count what each mode cost.',
+      kubectl: ['kubectl -n grpc-lab get events --field-selector reason=Killing'],
+    },
+  ];
+}
 
 export const round2: RoundSpec = {
   round: 2,
@@ -70,7 +77,7 @@ export const round2: RoundSpec = {
     { deployment: 'service-a', env: 'CHANNELS', value: '12', why: 'many reconnections per rollout, so a stale route is hit on every run' },
     { deployment: 'service-a', env: 'DEADLINE_MS', value: '4000', why: 'above the longest call (1.5 s): only shutdowns cause errors' },
   ],
-  timeline,
+  timeline: timeline(3),
   windows: {
     main: { from: { mark: 'steady', plusS: 1 }, to: 'end', why: 'everything after a second of warm-up' },
     // Ends a second early: a per-second bucket that straddles the restart must not count as before it.
@@ -149,6 +156,7 @@ export const round2: RoundSpec = {
       name: 'fixed',
       role: 'fixed',
       summary: 'Health NOT_SERVING, a preStop sleep (5 s) longer than propagation, tryShutdown, then forceShutdown at the drain deadline.',
+      timeline: timeline(8),
       narration:
         'The pod keeps listening through the preStop sleep while the endpoint removal propagates; only when nothing routes ' +
         'to it any more does it drain. Zero errors.',

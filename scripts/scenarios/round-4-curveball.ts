@@ -6,8 +6,8 @@
 //   thing measured is who gets traffic.
 // - RATE 200, WORK_MS 20: 20 calls/s per pod before the scale, light enough that ten more B
 //   processes can start on 2 cores without starving anything.
-// - 15 s after the scale: several times the time a new pod needs to become ready and appear in
-//   DNS (~2 s), so "no traffic" is not "not ready yet".
+// - 10 s after the scale: several times the time a new pod needs to become ready and appear in
+//   DNS (~2 s), so "no traffic" is not "not ready yet", and more than max-connection-age's 9 s bound.
 // - On kind, CoreDNS caches every answer for up to 30 s (kubeadm's `cache 30`), so a client that
 //   resolves again may still get the old list for half a minute: the waits after the scale-up and
 //   the first-call threshold are longer there. The local DNS server does not cache.
@@ -42,7 +42,7 @@ const COREDNS_CACHE = 'kind\'s CoreDNS caches answers for up to 30 s; the local 
 
 const after: Step = {
   action: 'wait',
-  seconds: { local: 15, kind: 45, why: COREDNS_CACHE },
+  seconds: { local: 10, kind: 45, why: COREDNS_CACHE },
   title: 'After the scale-up',
   narration:
     'grpc-js asked DNS once, at start-up, and asks again only when a connection breaks. No connection breaks, so the ' +
@@ -104,7 +104,7 @@ export const round4: RoundSpec = {
       timeline: [
         steady,
         scale,
-        { ...after, seconds: { local: 8, kind: 35, why: COREDNS_CACHE }, title: 'After the scale-up' },
+        { ...after, seconds: { local: 5, kind: 35, why: COREDNS_CACHE }, title: 'After the scale-up' },
         {
           action: 'restartA',
           mark: 'restart',
@@ -121,7 +121,7 @@ export const round4: RoundSpec = {
         },
         {
           action: 'wait',
-          seconds: 8,
+          seconds: 6,
           mark: 'after-restart',
           title: 'After the restart',
           narration: 'Now all twenty pods share the load.',

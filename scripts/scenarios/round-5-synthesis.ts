@@ -3,7 +3,7 @@
 // over a ClusterIP Service. The verdicts only check that every figure was measured and accounted.
 //
 // Why these numbers:
-// - Four client deployments, one per row, each scaled to 1 for its own 8 s phase and back to 0:
+// - Four client deployments, one per row, each scaled to 1 for its own 6 s phase and back to 0:
 //   the rows never overlap, so B's CPU and bytes in a phase belong to that row alone.
 // - Fixed concurrency: MAX_IN_FLIGHT 4 with an offered RATE of 1000 calls/s. A never has more than
 //   4 calls in flight and skips the rest of its schedule (skipped calls are counted, never hidden),
@@ -23,7 +23,7 @@ const PHASES = [
   { client: 'service-a-rest-rate', row: 'rest, fixed rate', what: 'REST at 200 calls/s' },
 ] as const;
 
-const PHASE_SECONDS = 8;
+const PHASE_SECONDS = 6;
 
 const timeline: Step[] = PHASES.flatMap((p, i): Step[] => [
   {
