@@ -29,6 +29,33 @@ export async function runBare(options: BareOptions, spawnOpts: SpawnOptions = {}
   return result;
 }
 
+export interface BareOpenLoopOptions {
+  target: string;
+  rate: number;
+  warmupMs: number;
+  /** Whole seconds measured after the warm-up. */
+  seconds: number;
+  lbPolicy: 'pick_first' | 'round_robin';
+}
+
+export interface BareOpenLoopResult {
+  rate: number;
+  /** Calls started per second in the measured seconds. */
+  startedRate: number;
+  errors: number;
+  firstError?: string;
+  /** Per-second lag p99, as A reports it: the median second and the worst. */
+  lagP99MedianMs: number;
+  lagP99WorstMs: number;
+}
+
+/** The open-loop reference client (bench/bare-open-loop.ts) at one rate. */
+export async function runBareOpenLoop(options: BareOpenLoopOptions, spawnOpts: SpawnOptions = {}): Promise<BareOpenLoopResult> {
+  const child = spawnNode(`bare-open-loop ${options.rate}/s`, 'bench/bare-open-loop.js', { ...spawnOpts, args: [JSON.stringify(options)] });
+  await succeeded(child);
+  return JSON.parse(child.stdout().trim().split('\n').pop() ?? '') as BareOpenLoopResult;
+}
+
 export interface TimerLag {
   lagP99MedianMs: number;
   lagP99WorstMs: number;
