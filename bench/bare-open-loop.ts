@@ -12,7 +12,7 @@ import hdr from 'hdr-histogram-js';
 import { Rng } from '../services/shared/rng.js';
 import { loadLabProto } from '../services/shared/proto.js';
 import type { BareOpenLoopOptions, BareOpenLoopResult } from './lib/bare.js';
-import { median } from './lib/numbers.js';
+import { median, round } from './lib/numbers.js';
 
 function parseOptions(raw: string | undefined): BareOpenLoopOptions {
   const o = JSON.parse(raw ?? '') as Partial<BareOpenLoopOptions>;
@@ -73,8 +73,8 @@ function measure(o: BareOpenLoopOptions): Promise<BareOpenLoopResult> {
           startedRate: started / o.seconds,
           errors,
           firstError,
-          lagP99MedianMs: median(perSecond),
-          lagP99WorstMs: Math.max(...perSecond),
+          lagP99MedianMs: round(median(perSecond), 3),
+          lagP99WorstMs: round(Math.max(...perSecond), 3),
         });
         return;
       }

@@ -9,9 +9,11 @@ import { checked, type BenchContext, type BenchRun, type Figure } from './lib/re
 
 /** Fixed concurrency, closed loop, one connection (pick_first): A's shape through a ClusterIP.
  *  At 32 calls in flight latency is mostly queueing (Little's law: 32 / throughput), so the hop
- *  itself is also measured with one call at a time. */
+ *  itself is also measured with one call at a time, and 4 and 8 in flight show where the machine
+ *  (client, proxy and B on two cores) starts to saturate. */
 const CONCURRENCY = 32;
 const UNLOADED = 1;
+const SWEEP = [UNLOADED, 4, 8, CONCURRENCY];
 const ROUNDS = 3;
 const WARMUP_MS = 1000;
 const DURATION_MS = 3000;
@@ -35,7 +37,7 @@ export async function proxyOverhead(ctx: BenchContext): Promise<BenchRun> {
 
     const runs: Record<string, BareResult[]> = {};
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const concurrency of [CONCURRENCY, UNLOADED]) {
+      for (const concurrency of SWEEP) {
         for (const [target, label] of [
           [ip(1), 'direct'],
           [vip, 'proxied'],
@@ -48,8 +50,11 @@ export async function proxyOverhead(ctx: BenchContext): Promise<BenchRun> {
     }
     const sides = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, side(v)]));
     return {
-      figures: figures(sides[`direct-${CONCURRENCY}`], sides[`proxied-${CONCURRENCY}`], sides[`direct-${UNLOADED}`], sides[`proxied-${UNLOADED}`]),
-      details: { concurrency: CONCURRENCY, unloaded: UNLOADED, rounds: ROUNDS, warmupMs: WARMUP_MS, durationMs: DURATION_MS, sides },
+      figures: [
+        ...figures(sides[`direct-${CONCURRENCY}`], sides[`proxied-${CONCURRENCY}`], sides[`direct-${UNLOADED}`], sides[`proxied-${UNLOADED}`]),
+        ...sweepFigures(sides),
+      ],
+      details: { concurrency: CONCURRENCY, unloaded: UNLOADED, sweep: SWEEP, rounds: ROUNDS, warmupMs: WARMUP_MS, durationMs: DURATION_MS, sides },
     };
   } finally {
     await proxy.close();
@@ -84,6 +89,17 @@ function figures(d: Side, p: Side, d1: Side, p1: Side): Figure[] {
     checked('added p50 latency, 1 at a time (the hop itself)', round(hopP50Ms, 3), 'ms', '<= 0.3 ms', hopP50Ms <= 0.3),
     checked('failed calls', errors, undefined, '0', errors === 0),
   ];
+}
+
+/** The in-between concurrencies: where the added latency stops being the hop and becomes CPU share. */
+function sweepFigures(sides: Record<string, Side>): Figure[] {
+  return SWEEP.filter((c) => c !== UNLOADED && c !== CONCURRENCY).map((c) => {
+    const d = sides[`direct-${c}`];
+    const p = sides[`proxied-${c}`];
+    const added = (p.p50Us - d.p50Us) / 1000;
+    const value = `${p.callsPerSec.toLocaleString('en-US')} vs ${d.callsPerSec.toLocaleString('en-US')} calls/s (${((p.callsPerSec / d.callsPerSec) * 100).toFixed(0)}%), p50 ${ms(d.p50Us)} -> ${ms(p.p50Us)} ms (+${round(added, 3)} ms)`;
+    return checked(`through kube-proxy vs direct, ${c} concurrent: added p50`, value, undefined, '<= 0.3 ms', added <= 0.3);
+  });
 }
 
 function ms(us: number): number {

@@ -20,4 +20,4 @@ demo: build
 # How often each verdict holds: every variant N times (ROUNDS=1,3 and VARIANT= narrow it down).
 N ?= 10
 stability: build
-	node dist/bench/stability.js --runs $(N) --platform $(if $(filter auto,$(SCENARIO_PLATFORM)),local,$(SCENARIO_PLATFORM)) $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(VARIANT),--variant $(VARIANT))
+	node dist/bench/stability.js --runs $(N) --platform $(if $(filter kind,$(PLATFORM)),kind,local) $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(VARIANT),--variant $(VARIANT))

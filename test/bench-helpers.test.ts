@@ -1,5 +1,6 @@
 // The benchmarks' own arithmetic and plumbing: the ceiling search, the schedule reference count,
-// the /proc process-tree memory sampler, the replicas override and the table. The benchmarks
+// the /proc process-tree memory sampler, the replicas override, the table, the deployed Node
+// options the benchmarks start A with, and the bare open-loop reference client. The benchmarks
 // themselves are not tests (make bench runs them); these prove the figures they print mean what
 // they say.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,6 +10,10 @@ import { searchCeiling } from '../bench/loadgen-fidelity.js';
 import { arrivalsBetween, sustained, type OpenLoopResult } from '../bench/lib/open-loop.js';
 import { processTree, rssBytes, sampleTree, TreeMemorySampler } from '../bench/lib/proc-memory.js';
 import { withReplicas } from '../bench/lib/replicas-override.js';
+import { deployedEnv } from '../bench/lib/deployed-env.js';
+import { runBareOpenLoop } from '../bench/lib/bare.js';
+import { ROOT, benchSubnet, getJson, startB, stopAll } from '../bench/lib/processes.js';
+import type { BackendStats } from '../services/a/stats-schema.js';
 import { table } from '../bench/lib/report.js';
 import type { K8sObject } from '../scripts/platforms/platform.js';
 
@@ -143,5 +148,34 @@ describe('table', () => {
     expect(lines.find((l) => l.includes('ratio'))).toMatch(/65%\s+>= 70%\s+NO$/);
     expect(lines.find((l) => l.includes('calls/s'))).toContain('12,345 calls/s');
     expect(lines.find((l) => l.startsWith('scale'))).toMatch(/did not complete\s+kubectl not found\s+FAIL$/);
+  });
+});
+
+describe('deployedEnv', () => {
+  it('reads a literal env value of a base Deployment, as the benchmarks start that service', () => {
+    expect(deployedEnv(ROOT, 'service-a-deployment.yaml', 'NODE_OPTIONS')).toMatch(/^--max-semi-space-size=\d+$/);
+    expect(deployedEnv(ROOT, 'service-a-deployment.yaml', 'RATE')).toBe('100');
+    expect(deployedEnv(ROOT, 'service-a-deployment.yaml', 'NO_SUCH_VARIABLE')).toBeUndefined();
+  });
+});
+
+describe('bare open-loop client', () => {
+  it('keeps a Poisson schedule against a real B pod, and B served every call it started', async () => {
+    const ip = benchSubnet();
+    const b = await startB('b-open-loop', ip(1));
+    try {
+      const r = await runBareOpenLoop({ target: `ipv4:${ip(1)}:50051`, rate: 300, warmupMs: 500, seconds: 2, lbPolicy: 'pick_first' });
+      expect(r.errors).toBe(0);
+      // 600 arrivals expected in the measured 2 s; Poisson noise is about 4%.
+      expect(r.startedRate).toBeGreaterThan(300 * 0.8);
+      expect(r.startedRate).toBeLessThan(300 * 1.2);
+      expect(r.lagP99MedianMs).toBeGreaterThan(0);
+      expect(r.lagP99WorstMs).toBeGreaterThanOrEqual(r.lagP99MedianMs);
+      const served = await getJson<BackendStats>(`http://${ip(1)}:9090/stats`);
+      // The warm-up's calls come on top of the measured ones.
+      expect(served.servedByCode.OK).toBeGreaterThanOrEqual(r.startedRate * 2);
+    } finally {
+      await stopAll([b]);
+    }
   });
 });

@@ -114,6 +114,15 @@ describe('make targets the workflows and the README call', () => {
     expect(dryRun('scenario-3', 'PLATFORM=kind')).not.toContain('--context');
   });
 
+  it('make stability runs on the local platform unless PLATFORM=kind, with N and the filters passed through', () => {
+    const stability = (plan: string): string => plan.split('\n').find((l) => l.includes('bench/stability.js')) ?? '';
+    expect(stability(dryRun('stability'))).toMatch(/--runs 10 --platform local\s*$/);
+    expect(stability(dryRun('stability', 'PLATFORM=auto'))).toContain('--platform local');
+    expect(stability(dryRun('stability', 'PLATFORM=kind', 'N=3', 'ROUNDS=1,3', 'VARIANT=fixed'))).toContain(
+      '--runs 3 --platform kind --rounds 1,3 --variant fixed',
+    );
+  });
+
   it('the make used here is GNU make, as the Makefile expects', () => {
     expect(execFileSync('make', ['--version']).toString()).toMatch(/^GNU Make/);
   });

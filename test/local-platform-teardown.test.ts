@@ -9,9 +9,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertPortFree } from '../scripts/platforms/local/addresses.js';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
-import { PlatformError, type K8sObject } from '../scripts/platforms/platform.js';
-import { alive, sleep } from './fixtures/local/events.js';
-import { namespace, service, serviceB, testOctet } from './fixtures/local/objects.js';
+import { PlatformError, type K8sObject, type LabEvent } from '../scripts/platforms/platform.js';
+import { alive, sleep, waitForEvent } from './fixtures/local/events.js';
+import { namespace, service, serviceA, serviceB, testOctet } from './fixtures/local/objects.js';
 import { ROOT } from './helpers/processes.js';
 
 const started: ChildProcess[] = [];
@@ -66,6 +66,28 @@ describe('orchestrator signals', () => {
     await exited;
     expect(await allGone(pids, 3000)).toEqual([]);
     expect(existsSync(tempDir)).toBe(false); // the watchdog removed it before exiting
+  });
+});
+
+describe('tear-down of a pod already terminating', () => {
+  it('signals it again, so an A lingering for the collector exits at once instead of being killed', async () => {
+    const platform = new LocalPlatform({ octet: testOctet(), seed: 3 });
+    const exitedA = (): LabEvent[] => platform.events().filter((e) => e.type === 'pod-exited' && e.deployment === 'service-a');
+    try {
+      await platform.up([namespace(), serviceA({ TARGET: 'ipv4:127.0.0.1:1', RATE: '0', STATS_LINGER_MS: '30000' }, { grace: 60 })]);
+      const [a] = await platform.pods();
+      await platform.scale('service-a', 0);
+      await waitForEvent(platform, { type: 'sigterm-sent', pod: a.name });
+      // Nothing in flight: A drains at once, then lingers for 30 s unless something ends it.
+      await sleep(500);
+      expect(exitedA()).toEqual([]);
+    } finally {
+      const t = Date.now();
+      await platform.down();
+      // SIGKILL would have come after the 1 s tear-down grace; the second SIGTERM ends the linger.
+      expect(Date.now() - t).toBeLessThan(1000);
+    }
+    expect(exitedA().map((e) => e.detail)).toEqual(['exit code 0']);
   });
 });
 

@@ -98,6 +98,28 @@ describe('service A, open loop and books', () => {
     expect((await a.exited).code).toBe(0);
     expect(a.logs.map((l) => l.event)).toEqual(['listening', 'started', 'sigterm', 'drained', 'exit']);
   });
+
+  it('ignores a second SIGTERM during the drain, and exits at once on one during the linger', async () => {
+    // Calls of ~300 ms (at most 1.5 s) keep the drain busy; a 30 s linger would outlast the test if
+    // the last signal did nothing.
+    const b = await startB(ip(5), { WORK_MS: '300' });
+    const a = await startA(ip(6), { TARGET: `ipv4:${ip(5)}:50051`, RATE: '50', STATS_LINGER_MS: '30000' });
+    await sleep(800);
+    a.kill('SIGTERM');
+    const sigterm = await a.waitForLog('sigterm');
+    expect(sigterm.inFlight).toBeGreaterThan(0);
+    a.kill('SIGTERM');
+    const drained = await a.waitForLog('drained');
+    // The second signal did not cut the drain short: every call ended, none left in flight.
+    expect(drained.inFlight).toBe(0);
+    expect(drained.completed).toBe(drained.scheduled);
+    expect((await aStats(a)).totals.completed).toBe(drained.completed);
+    const cut = performance.now();
+    a.kill('SIGTERM');
+    expect((await a.exited).code).toBe(0);
+    expect(performance.now() - cut).toBeLessThan(5000);
+    expect((await bStats(b)).servedByCode.OK).toBe(drained.completed);
+  });
 });
 
 describe('service A, REST twin and error classes', () => {

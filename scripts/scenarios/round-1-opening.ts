@@ -155,7 +155,9 @@ export const round1: RoundSpec = {
           metric: 'amplification',
           window: 'steady',
           op: '>=',
-          threshold: 1.03,
+          // Without retries this is exactly 1. With them it is 1 + the share of calls shed at least
+          // once: ~5% when pinned (Erlang loss), measured as low as 1.029 in a 4 s window.
+          threshold: 1.01,
         },
       ],
     },

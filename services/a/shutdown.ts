@@ -17,10 +17,13 @@ export interface ShutdownParts {
 
 export function exitOnTermination(parts: ShutdownParts): void {
   let started = false;
+  const linger = new Linger();
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (started) return;
+    // A second signal while the books are already closed means "go now" (a lab tearing down, a
+    // second Ctrl-C); during the drain it changes nothing, so no call in flight goes uncounted.
+    if (started) return linger.cut();
     started = true;
-    shutdown(parts, signal).then(
+    shutdown(parts, signal, linger).then(
       () => process.exit(0),
       (err: Error) => {
         process.stderr.write(`a: shutdown failed: ${err.message}\n`);
@@ -32,7 +35,26 @@ export function exitOnTermination(parts: ShutdownParts): void {
   process.on('SIGINT', onSignal);
 }
 
-async function shutdown(p: ShutdownParts, signal: NodeJS.Signals): Promise<void> {
+/** The wait after the drain that keeps /stats up for the collector's final read; cut() ends it. */
+class Linger {
+  private end: (() => void) | undefined;
+
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.end = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  cut(): void {
+    this.end?.();
+  }
+}
+
+async function shutdown(p: ShutdownParts, signal: NodeJS.Signals, linger: Linger): Promise<void> {
   const log = (event: string, fields?: Record<string, unknown>): void => logEvent('a', p.pod, event, fields);
   log('sigterm', { signal, inFlight: p.accounting.inFlight });
   p.generator.stopScheduling();
@@ -52,6 +74,6 @@ async function shutdown(p: ShutdownParts, signal: NodeJS.Signals): Promise<void>
     skipped: t.skipped,
     accountingOk: p.accounting.accountingOk(),
   });
-  await new Promise((resolve) => setTimeout(resolve, p.statsLingerMs));
+  await linger.wait(p.statsLingerMs);
   log('exit', { code: 0 });
 }

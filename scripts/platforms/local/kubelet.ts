@@ -173,7 +173,12 @@ export class Kubelet {
       pod.clearTimers();
       if (!pod.process) this.finish(pod);
       else if (!pod.sigtermSent) this.sendSigterm(pod, monotonicNow() + graceMs, graceMs);
-      else pod.later(graceMs, () => this.sendSigkill(pod));
+      else {
+        // Not what a kubelet does (it signals once), but a tear-down is not a rollout: a process
+        // still finishing its first SIGTERM (A lingering for the collector's last read) may go now.
+        signalGroup(pod.process.pid!, 'SIGTERM');
+        pod.later(graceMs, () => this.sendSigkill(pod));
+      }
     }
     await Promise.all(pods.map((p) => p.gone));
   }
