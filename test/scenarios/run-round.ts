@@ -29,8 +29,9 @@ export function testEveryVariant(round: RoundSpec, octet: number, check?: (resul
       const result = await oneLabAtATime(() => runVariant({ platform, round, variant, seed, root: REPO_ROOT }));
       expect({ seed, failed: failedVerdicts(result) }).toEqual({ seed, failed: [] });
       expect(result.accounting.holds).toBe(true);
-      // A floor far below every round's load (round 2, the lightest, completes ~900 calls): no load, no proof.
-      expect(result.calls).toBeGreaterThan(500);
+      // A floor far below every round's load (round 2, the lightest, counts 60 calls/s over a main
+      // window of about 8 s: 460-500 calls): no load, no proof.
+      expect(result.calls).toBeGreaterThan(250);
       check?.(result);
     }, VARIANT_TIMEOUT_MS);
   }
