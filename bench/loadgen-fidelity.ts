@@ -4,10 +4,9 @@
 //
 // B pods do no work (WORK_MS=0), so what is measured is the generator and the gRPC path, not B.
 import { runBare, runBareOpenLoop, runTimerBaseline, type BareOpenLoopResult, type BareResult, type TimerLag } from './lib/bare.js';
-import { deployedEnv } from './lib/deployed-env.js';
 import { round } from './lib/numbers.js';
 import { runOpenLoop, sustained, type OpenLoopResult, type OpenLoopSpec } from './lib/open-loop.js';
-import { ROOT, benchSubnet, startB, stopAll, type Proc } from './lib/processes.js';
+import { aNodeOptions, benchSubnet, startB, stopAll, type Proc } from './lib/processes.js';
 import { checked, type BenchContext, type BenchRun, type Figure } from './lib/report.js';
 
 /** Two B pods: A and the bare client both spread calls over them with round_robin. On two cores
@@ -70,37 +69,35 @@ export async function loadgenFidelity(ctx: BenchContext): Promise<BenchRun> {
     const bareBefore = await bareCeiling(ctx, spec(0, 0).target);
     const trials: CeilingTrial[] = [];
     const search = (lagBoundMs: number, start: number): Promise<number> =>
-      searchCeiling(async (rate) => {
-        // A second try before a rate is declared too fast: the machine is shared, and the bare
-        // client's ceiling is the better of two measurements as well.
-        for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-          const r = await runOpenLoop(spec(rate, SEARCH_SECONDS));
-          const trial = { lagBoundMs, rate, attempt, sustained: sustained(r, lagBoundMs), lagP99MedianMs: r.lagP99MedianMs, lagP99WorstMs: r.lagP99WorstMs, startedVsSchedule: round(r.startedVsSchedule, 4), skipped: r.skipped, errors: r.errors };
-          ctx.log(`  [lag < ${lagBoundMs} ms] A at ${rate}/s: lag p99 median second ${r.lagP99MedianMs} ms (worst ${r.lagP99WorstMs} ms), started ${(r.startedVsSchedule * 100).toFixed(1)}% of schedule, ${r.skipped} skipped -> ${trial.sustained ? 'holds' : 'falls behind'}`);
-          trials.push(trial);
-          if (trial.sustained) return true;
-        }
-        return false;
-      }, start);
+      searchCeiling(
+        (rate) =>
+          holdsInOneTry(async (attempt) => {
+            const r = await runOpenLoop(spec(rate, SEARCH_SECONDS));
+            const trial = { lagBoundMs, rate, attempt, sustained: sustained(r, lagBoundMs), lagP99MedianMs: r.lagP99MedianMs, lagP99WorstMs: r.lagP99WorstMs, startedVsSchedule: round(r.startedVsSchedule, 4), skipped: r.skipped, errors: r.errors };
+            ctx.log(`  [lag < ${lagBoundMs} ms] A at ${rate}/s: lag p99 median second ${r.lagP99MedianMs} ms (worst ${r.lagP99WorstMs} ms), started ${(r.startedVsSchedule * 100).toFixed(1)}% of schedule, ${r.skipped} skipped -> ${trial.sustained ? 'holds' : 'falls behind'}`);
+            trials.push(trial);
+            return trial.sustained;
+          }),
+        start,
+      );
     const aCeiling = await search(LAG_BOUND_MS, SEARCH_START);
     // The same search with a bound loose enough that only falling behind fails it: A's throughput
     // ceiling, the figure comparable to a closed-loop client's.
     const aThroughput = await search(KEEPS_UP_LAG_MS, Math.max(SEARCH_START, aCeiling));
     // What bounds A's ceiling: the same search for the least open-loop grpc-js code, same Node options.
     const bareOpenTrials: BareOpenLoopResult[] = [];
-    const bareOpen = await searchCeiling(async (rate) => {
-      for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const bareOpen = await searchCeiling((rate) =>
+      holdsInOneTry(async () => {
         const r = await runBareOpenLoop(
           { target: spec(0, 0).target, rate, warmupMs: WARMUP_S * 1000, seconds: SEARCH_SECONDS, lbPolicy: 'round_robin' },
-          { env: { NODE_OPTIONS: deployedEnv(ROOT, 'service-a-deployment.yaml', 'NODE_OPTIONS') ?? '' }, nodeArgs: ctx.nodeArgs('bare') },
+          { env: { NODE_OPTIONS: aNodeOptions() }, nodeArgs: ctx.nodeArgs('bare') },
         );
         const holds = r.lagP99MedianMs < LAG_BOUND_MS && r.errors === 0 && r.startedRate >= rate * 0.97;
         ctx.log(`  [lag < ${LAG_BOUND_MS} ms] bare open loop at ${rate}/s: lag p99 median second ${r.lagP99MedianMs} ms (worst ${r.lagP99WorstMs} ms) -> ${holds ? 'holds' : 'falls behind'}`);
         bareOpenTrials.push(r);
-        if (holds) return true;
-      }
-      return false;
-    });
+        return holds;
+      }),
+    );
     const bareAfter = await bareCeiling(ctx, spec(0, 0).target);
     // The better of the two bare measurements: the machine is shared, and the comparison must not
     // flatter A by catching the reference client in a slow moment.
@@ -115,6 +112,13 @@ export async function loadgenFidelity(ctx: BenchContext): Promise<BenchRun> {
   } finally {
     await stopAll(pods);
   }
+}
+
+/** A second try before a rate is declared too fast: the machine is shared, and the bare client's
+ *  ceiling is the better of two measurements as well. */
+async function holdsInOneTry(attempt: (n: number) => Promise<boolean>): Promise<boolean> {
+  for (let n = 1; n <= ATTEMPTS; n++) if (await attempt(n)) return true;
+  return false;
 }
 
 /** Doubles from SEARCH_START while `holds`, then bisects between the last rate that held and the

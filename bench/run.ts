@@ -9,13 +9,12 @@
 // Benchmarks are not tests: a missed target is a finding, printed in the table; the exit code is
 // non-zero only when a benchmark could not run to the end.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadgenFidelity } from './loadgen-fidelity.js';
 import { proxyOverhead } from './proxy-overhead.js';
 import { scale } from './scale.js';
 import { suiteSelection, suiteTime } from './suite-time.js';
-import { cpuPressurePct, machine, sameMachine, type Machine } from './lib/machine.js';
+import { cpuPressurePct, loadAverage, machine, sameMachine, type Machine } from './lib/machine.js';
 import { ROOT } from './lib/processes.js';
 import { markdown, table, type BenchContext, type BenchOutcome, type BenchRun } from './lib/report.js';
 
@@ -68,7 +67,7 @@ function context(bench: string, roles: Set<string>): BenchContext {
 async function runOne(name: string, roles: Set<string>): Promise<BenchOutcome> {
   const startedAt = new Date().toISOString();
   const command = `make bench BENCH=${name}`;
-  const before = { loadAverage: Math.round(os.loadavg()[0] * 100) / 100, cpuPressurePct: cpuPressurePct() };
+  const before = { loadAverage: loadAverage(), cpuPressurePct: cpuPressurePct() };
   process.stderr.write(`bench ${name}: ${BENCHES[name].what} (load ${before.loadAverage}, CPU pressure ${before.cpuPressurePct ?? '?'}%)\n`);
   try {
     const { figures, details } = await BENCHES[name].run(context(name, roles));

@@ -1,5 +1,13 @@
-// Runs the reference client (bench/bare-client.ts) as a child process and reads its one JSON line.
+// Runs the reference programs (bench/bare-client.ts, bare-open-loop.ts, timer-baseline.ts) as
+// child processes, each given its options as one JSON argument, and reads their one JSON line.
 import { spawnNode, succeeded, type SpawnOptions } from './processes.js';
+
+/** `node dist/<file> '<options as JSON>'`; resolves with the JSON line it printed last. */
+async function runJsonChild<T>(name: string, file: string, options: object, spawnOpts: SpawnOptions = {}): Promise<T> {
+  const child = spawnNode(name, file, { ...spawnOpts, args: [JSON.stringify(options)] });
+  await succeeded(child);
+  return JSON.parse(child.stdout().trim().split('\n').pop() ?? '') as T;
+}
 
 export interface BareOptions {
   target: string;
@@ -22,11 +30,8 @@ export interface BareResult {
   maxUs: number;
 }
 
-export async function runBare(options: BareOptions, spawnOpts: SpawnOptions = {}): Promise<BareResult> {
-  const child = spawnNode(`bare-client c=${options.concurrency}`, 'bench/bare-client.js', { ...spawnOpts, args: [JSON.stringify(options)] });
-  await succeeded(child);
-  const result = JSON.parse(child.stdout().trim().split('\n').pop() ?? '') as BareResult;
-  return result;
+export function runBare(options: BareOptions, spawnOpts: SpawnOptions = {}): Promise<BareResult> {
+  return runJsonChild(`bare-client c=${options.concurrency}`, 'bench/bare-client.js', options, spawnOpts);
 }
 
 export interface BareOpenLoopOptions {
@@ -50,10 +55,8 @@ export interface BareOpenLoopResult {
 }
 
 /** The open-loop reference client (bench/bare-open-loop.ts) at one rate. */
-export async function runBareOpenLoop(options: BareOpenLoopOptions, spawnOpts: SpawnOptions = {}): Promise<BareOpenLoopResult> {
-  const child = spawnNode(`bare-open-loop ${options.rate}/s`, 'bench/bare-open-loop.js', { ...spawnOpts, args: [JSON.stringify(options)] });
-  await succeeded(child);
-  return JSON.parse(child.stdout().trim().split('\n').pop() ?? '') as BareOpenLoopResult;
+export function runBareOpenLoop(options: BareOpenLoopOptions, spawnOpts: SpawnOptions = {}): Promise<BareOpenLoopResult> {
+  return runJsonChild(`bare-open-loop ${options.rate}/s`, 'bench/bare-open-loop.js', options, spawnOpts);
 }
 
 export interface TimerLag {
@@ -63,8 +66,6 @@ export interface TimerLag {
 }
 
 /** The machine's timer lag at a rate (bench/timer-baseline.ts), as a child process like A. */
-export async function runTimerBaseline(rate: number, seconds: number): Promise<TimerLag> {
-  const child = spawnNode(`timer-baseline ${rate}/s`, 'bench/timer-baseline.js', { args: [JSON.stringify({ rate, seconds })] });
-  await succeeded(child);
-  return JSON.parse(child.stdout().trim().split('\n').pop() ?? '') as TimerLag;
+export function runTimerBaseline(rate: number, seconds: number): Promise<TimerLag> {
+  return runJsonChild(`timer-baseline ${rate}/s`, 'bench/timer-baseline.js', { rate, seconds });
 }

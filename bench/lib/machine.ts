@@ -16,6 +16,11 @@ export interface Machine {
   cpuPressurePct: number | null;
 }
 
+/** The 1-minute load average, two decimals. */
+export function loadAverage(): number {
+  return Math.round(os.loadavg()[0] * 100) / 100;
+}
+
 export function cpuPressurePct(): number | null {
   try {
     const m = /^some avg10=([\d.]+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
@@ -34,7 +39,7 @@ export function machine(): Machine {
     node: process.version,
     platform: `${os.platform()} ${os.arch()}`,
     kernel: os.release(),
-    loadAverage: Math.round(os.loadavg()[0] * 100) / 100,
+    loadAverage: loadAverage(),
     cpuPressurePct: cpuPressurePct(),
   };
 }

@@ -139,12 +139,18 @@ export async function startB(name: string, ip: string, env: Record<string, strin
   return b;
 }
 
+let aNodeOptionsRead: string | undefined;
+
+/** A's Node options as its Deployment sets them (its young-generation size), read once. */
+export function aNodeOptions(): string {
+  aNodeOptionsRead ??= deployedEnv(ROOT, 'service-a-deployment.yaml', 'NODE_OPTIONS') ?? '';
+  return aNodeOptionsRead;
+}
+
 /** An A pod: /stats on ip:9090. Resolves with its `started` log line (schedule seed, start time). */
 export async function startA(name: string, ip: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<{ a: Proc; started: Record<string, unknown> }> {
-  // A's Node options as its Deployment sets them (its young-generation size).
-  const nodeOptions = deployedEnv(ROOT, 'service-a-deployment.yaml', 'NODE_OPTIONS') ?? '';
   const a = spawnNode(name, 'services/a/main.js', {
-    env: { POD_NAME: name, POD_IP: ip, STATS_PORT: '9090', STATS_LINGER_MS: '1000', NODE_OPTIONS: nodeOptions, ...env },
+    env: { POD_NAME: name, POD_IP: ip, STATS_PORT: '9090', STATS_LINGER_MS: '1000', NODE_OPTIONS: aNodeOptions(), ...env },
     nodeArgs,
   });
   return { a, started: await a.waitForLog('started') };
