@@ -8,8 +8,6 @@ export type PlatformName = 'local' | 'kind';
 /** A number, or one per platform when the platforms honestly differ (with the reason). */
 export type PerPlatform = number | { local: number; kind: number; why: string };
 
-export type Threshold = PerPlatform;
-
 /** A point in the run: its start (load running, everything ready), its end, or a step's mark. */
 export type Anchor = 'start' | 'end' | { mark: string; plusS?: number };
 
@@ -54,7 +52,7 @@ export interface VerdictSpec {
   /** When set, the verdict compares metric(window) / metric(relativeTo) with the threshold. */
   relativeTo?: string;
   op: Comparison;
-  threshold: Threshold;
+  threshold: PerPlatform;
 }
 
 /** A number an overlay sets, with where it is set, so a test can prove the overlay says the same. */
@@ -127,7 +125,6 @@ export function overlayDir(round: Pick<RoundSpec, 'round' | 'name'>, variant: st
 export function forPlatform(value: PerPlatform, platform: PlatformName): number {
   return typeof value === 'number' ? value : value[platform];
 }
-
 
 export function timelineOf(round: RoundSpec, variant: VariantSpec): Step[] {
   return variant.timeline ?? round.timeline;

@@ -4,17 +4,9 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { alive } from '../fixtures/local/events.js';
 
 const LOCK = path.join(os.tmpdir(), 'grpc-k8s-lab-round-test.lock');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** When this process last released the lock: it lets waiters of other files go first. */
 let releasedAt = 0;

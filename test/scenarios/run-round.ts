@@ -9,7 +9,7 @@ import { runVariant } from '../../scripts/scenarios/runner.js';
 import type { RoundSpec } from '../../scripts/scenarios/spec.js';
 import { oneLabAtATime } from '../helpers/lab-lock.js';
 
-/** Generous: a variant takes 20-45 s alone, and may first wait for another file's variant. */
+/** Generous: a variant takes 13-27 s alone, and may first wait for another file's variant. */
 export const VARIANT_TIMEOUT_MS = 180_000;
 
 export function failedVerdicts(result: RunResult): string[] {
