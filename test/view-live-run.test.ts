@@ -67,8 +67,16 @@ it.skipIf(!CHROMIUM)('round 1 broken, stepped from the page: every pod, the roll
     const expected = timelineOf(round, variant).map((s) => s.title);
     while (!finished && titles.length < expected.length) {
       if (!(await page.waitForSelector('#next.waiting', { timeout: 1000 }).then(() => true, () => false))) continue;
-      const title = control.waiting!;
-      expect(await page.textContent('#next')).toBe(`Next: ${title} ▶`);
+      // The page hears of each gate over its event stream, a moment after the engine: it may still
+      // show the gate just opened. Wait for the engine's next gate, then for the page to show it.
+      const title = control.waiting;
+      if (title === null) {
+        await sleep(50);
+        continue;
+      }
+      const shown = `Next: ${title} ▶`;
+      await page.waitForFunction((t) => document.querySelector('#next.waiting')?.textContent === t, shown, { timeout: 5000 }).catch(() => {});
+      expect(await page.textContent('#next')).toBe(shown);
       if (title === expected[expected.length - 1]) {
         await sleep(1500); // a second of the aftermath in the charts, bars settled
         await page.screenshot({ path: path.join(SHOTS, 'dashboard-round1.png') });
