@@ -57,6 +57,7 @@ cleanup() {
   unmount_under "$ROOTFS"
   [ -d "$ROOTFS" ] && rm -rf --one-file-system "$ROOTFS"
   stop_engine
+  remove_new_host_dirs
   exit $rc
 }
 trap cleanup EXIT
@@ -70,29 +71,6 @@ unmount_under() {
   local m
   for m in $(awk -v p="$1/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts | sort -r); do
     umount "$m" 2>/dev/null || umount -l "$m"
-  done
-}
-
-# apt_uri SUITE: the first URI of this machine's apt sources (one-line and deb822 files) that serves
-# SUITE.
-apt_uri() {
-  local f
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -f "$f" ] || continue
-    awk -v s="$1" '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-      if ($(i + 1) == s) { print $i; exit } }' "$f"
-  done
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] || continue
-    awk -v s="$1" 'BEGIN { RS = ""; FS = "\n" }
-      { types = suites = uris = ""; enabled = "yes"
-        for (i = 1; i <= NF; i++) {
-          if ($i ~ /^[ \t]*#/ || index($i, ":") == 0) continue
-          key = tolower(substr($i, 1, index($i, ":") - 1)); val = " " substr($i, index($i, ":") + 1) " "
-          gsub(/[ \t]+/, " ", val)
-          if (key == "types") types = val; else if (key == "suites") suites = val
-          else if (key == "uris") uris = val; else if (key == "enabled") enabled = val }
-        if (types ~ / deb / && suites ~ (" " s " ") && enabled !~ /no/) { split(uris, u, " "); print u[1]; exit } }' "$f"
   done
 }
 

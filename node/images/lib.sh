@@ -149,11 +149,48 @@ stop_engine() {
   done
 }
 
-# A lock per state directory: two runs would share one engine and one rootfs.
+# A lock per state directory: two runs would share one engine and one rootfs. Taking it also notes
+# which of the host's fixed directories are absent now (see remove_new_host_dirs).
 take_lock() {
   mkdir -p "$IMAGES_STATE"
   exec 9>"$IMAGES_STATE/.lock"
   flock -n 9 || die "another build.sh or load.sh is running on $STATE"
+  local d
+  for d in "${HOST_DIRS[@]}"; do [ -e "$d" ] || NEW_HOST_DIRS+=("$d"); done
+}
+
+# Directories at fixed host paths that no flag moves: containerd 1.6's shim sockets, dockerd's plugin
+# discovery, the opt plugin of the containerd that dockerd starts, mount(8)'s utab lock (debootstrap
+# mounts). Children before parents: each one that was absent before and is empty now is removed.
+HOST_DIRS=(/run/containerd/s /run/containerd /run/docker/plugins /run/docker
+  /opt/containerd/bin /opt/containerd/lib /opt/containerd /run/mount)
+NEW_HOST_DIRS=()
+remove_new_host_dirs() {
+  local d
+  for d in "${NEW_HOST_DIRS[@]}"; do rmdir "$d" 2>/dev/null || true; done
+}
+
+# apt_uri SUITE [ETC_APT]: the first URI of this machine's apt sources (one-line .list and deb822
+# .sources files, as apt reads them) that serves SUITE.
+apt_uri() {
+  local f etc=${2:-/etc/apt}
+  for f in "$etc/sources.list" "$etc"/sources.list.d/*.list; do
+    [ -f "$f" ] || continue
+    awk -v s="$1" '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+      if ($(i + 1) == s) { print $i; exit } }' "$f"
+  done
+  for f in "$etc"/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    awk -v s="$1" 'BEGIN { RS = ""; FS = "\n" }
+      { types = suites = uris = ""; enabled = "yes"
+        for (i = 1; i <= NF; i++) {
+          if ($i ~ /^[ \t]*#/ || index($i, ":") == 0) continue
+          key = tolower(substr($i, 1, index($i, ":") - 1)); val = " " substr($i, index($i, ":") + 1) " "
+          gsub(/[ \t]+/, " ", val)
+          if (key == "types") types = val; else if (key == "suites") suites = val
+          else if (key == "uris") uris = val; else if (key == "enabled") enabled = val }
+        if (types ~ / deb / && suites ~ (" " s " ") && enabled !~ /no/) { split(uris, u, " "); print u[1]; exit } }' "$f"
+  done
 }
 
 # ---- image identity -----------------------------------------------------------------------------

@@ -65,7 +65,7 @@ name_in_containerd() {
 # build.sh calls this script while it holds the lock and its engine runs (DOCKER_HOST set).
 if [ "${GRPC_LAB_IMAGES_LOCKED:-}" != 1 ]; then
   take_lock
-  trap 'stop_engine' EXIT
+  trap 'stop_engine; remove_new_host_dirs' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
 fi
@@ -80,9 +80,13 @@ for image in "${images[@]}"; do
   docker_ save "$image" | ctr_ images import --all-platforms --digests --snapshotter "$snapshotter" - >>"$LOG" 2>&1 ||
     die "importing $image into $address failed (log: $LOG)"
   name=$(name_in_containerd "$image")
-  ctr_ images ls --quiet | grep -qxF "$name" || die "$name is not listed by ctr after the import"
-  # Unpacked for the snapshotter, or the kubelet would find the image but could not run it.
-  ctr_ images check "name==$name" | grep -q 'complete' || die "$name is incomplete in containerd"
+  # Whole outputs, not pipes into grep -q: an early grep exit would fail the pipe (pipefail).
+  listed=$(ctr_ images ls --quiet)
+  grep -qxF "$name" <<<"$listed" || die "$name is not listed by ctr after the import"
+  # Complete and unpacked for the snapshotter, or the kubelet would find the image but not run it.
+  check=$(ctr_ images check "name==$name")
+  awk 'NR > 1 && $4 == "complete" && $NF == "true" { ok = 1 } END { exit !ok }' <<<"$check" ||
+    die "$name is incomplete or not unpacked in containerd"
   t=$(((${EPOCHREALTIME/./} - start) / 100000))
   printf 'load: %s as %s in %s %d.%ds\n' "$image" "$name" "$namespace" $((t / 10)) $((t % 10))
 done
