@@ -13,7 +13,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-# shellcheck source=node/images/lib.sh
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$HERE/lib.sh"
 exec </dev/null
 
@@ -31,7 +31,7 @@ load_args=()
 while [ $# -gt 0 ]; do
   case $1 in
     --load | --namespace | --snapshotter)
-      [ $# -ge 2 ] && [ -n "$2" ] || usage_error "$1 needs a value"
+      if [ $# -lt 2 ] || [ -z "$2" ]; then usage_error "$1 needs a value"; fi
       load_args+=("$1" "$2")
       shift 2
       ;;
@@ -69,14 +69,15 @@ trap 'exit 143' TERM
 # it was stopped half-way; before any rm, which would otherwise reach into a bound /dev.
 unmount_under() {
   local m
-  for m in $(awk -v p="$1/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts | sort -r); do
-    umount "$m" 2>/dev/null || umount -l "$m"
-  done
+  while read -r m; do
+    umount "$m" 2>/dev/null || umount -l "$m" || true
+  done < <(awk -v p="$1/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts | sort -r)
 }
 
 mirror() {
-  local m=${GRPC_LAB_DEBIAN_MIRROR:-$(apt_uri "$SUITE" | head -1)}
-  [ -n "$m" ] || m=$(apt_uri "$(. /etc/os-release && echo "${VERSION_CODENAME:-}")" | head -1)
+  local m=${GRPC_LAB_DEBIAN_MIRROR:-$(apt_uri "$SUITE")}
+  # Another release's mirror serves bookworm too.
+  [ -n "$m" ] || m=$(apt_uri "$(. /etc/os-release && echo "${VERSION_CODENAME:-}")")
   echo "$m"
 }
 
@@ -86,7 +87,7 @@ rootfs_step() {
   local tar=$IMAGES_STATE/debian-$SUITE.tar mirror security inputs
   mirror=$(mirror)
   [ -n "$mirror" ] || fail "no Debian mirror in /etc/apt/sources.list*: set GRPC_LAB_DEBIAN_MIRROR"
-  security=$(apt_uri "$SUITE-security" | head -1)
+  security=$(apt_uri "$SUITE-security")
   inputs="recipe=$ROOTFS_RECIPE suite=$SUITE mirror=$mirror security=$security"
   if [ -f "$tar" ] && [ "$(cat "$tar.inputs" 2>/dev/null)" = "$inputs" ]; then
     say cached
@@ -212,8 +213,9 @@ lab_step() {
   rc=$?
   set -e
   echo "$out"
-  [ $rc -eq 2 ] && [[ $out == *"first argument must be one of service-a, service-b"* ]] ||
+  if [ $rc -ne 2 ] || [[ $out != *"first argument must be one of service-a, service-b"* ]]; then
     fail "$LAB_IMAGE does not start its entry point (exit $rc)"
+  fi
   say built
 }
 
@@ -261,7 +263,7 @@ go_image_step() {
 step debootstrap rootfs_step
 # The engine starts in this shell: its socket and process outlive the steps (subshells).
 t0=${EPOCHREALTIME/./}
-use_engine >>"$LOG" 2>&1
+use_engine
 report engine "$([ "$OWN_ENGINE" = 0 ] && echo running || echo started)" "$t0"
 step base-import debian_step
 step node-base node_base_step

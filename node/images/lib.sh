@@ -107,8 +107,8 @@ start_engine() {
     --cgroup-parent=/grpc-lab-docker --log-level=warn \
     >"$ENGINE_DIR/dockerd.log" 2>&1 </dev/null &
   OWN_ENGINE=$!
-  local i
-  for i in $(seq 1 100); do
+  local _
+  for _ in $(seq 1 100); do
     if docker_ version >/dev/null 2>&1; then return; fi
     kill -0 "$OWN_ENGINE" 2>/dev/null || die "dockerd exited at start-up (log: $ENGINE_DIR/dockerd.log)"
     sleep 0.2
@@ -130,8 +130,8 @@ stop_stale_engine() {
 stop_engine() {
   [ "$OWN_ENGINE" != 0 ] || return 0
   kill -TERM "$OWN_ENGINE" 2>/dev/null || true
-  local i
-  for i in $(seq 1 150); do
+  local _
+  for _ in $(seq 1 150); do
     kill -0 "$OWN_ENGINE" 2>/dev/null || break
     sleep 0.2
   done
@@ -140,12 +140,12 @@ stop_engine() {
   # dockerd unmounts its layers and network namespaces when it stops; whatever a crash left under
   # the lab's directories goes now, deepest first.
   local m
-  for m in $(awk -v p="$ENGINE_DIR/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts | sort -r); do
+  while read -r m; do
     umount -l "$m" 2>/dev/null || true
-  done
+  done < <(awk -v p="$ENGINE_DIR/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts | sort -r)
   # The cgroup directories of the lab's parent, empty once every container is gone.
   for m in /sys/fs/cgroup/*/grpc-lab-docker /sys/fs/cgroup/grpc-lab-docker; do
-    [ -d "$m" ] && rmdir "$m" 2>/dev/null || true
+    if [ -d "$m" ]; then rmdir "$m" 2>/dev/null || true; fi
   done
 }
 
@@ -171,25 +171,30 @@ remove_new_host_dirs() {
 }
 
 # apt_uri SUITE [ETC_APT]: the first URI of this machine's apt sources (one-line .list and deb822
-# .sources files, as apt reads them) that serves SUITE.
+# .sources files, as apt reads them) that serves SUITE; nothing when none does.
 apt_uri() {
-  local f etc=${2:-/etc/apt}
-  for f in "$etc/sources.list" "$etc"/sources.list.d/*.list; do
+  local f uri etc=${2:-/etc/apt}
+  for f in "$etc/sources.list" "$etc"/sources.list.d/*.list "$etc"/sources.list.d/*.sources; do
     [ -f "$f" ] || continue
-    awk -v s="$1" '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-      if ($(i + 1) == s) { print $i; exit } }' "$f"
-  done
-  for f in "$etc"/sources.list.d/*.sources; do
-    [ -f "$f" ] || continue
-    awk -v s="$1" 'BEGIN { RS = ""; FS = "\n" }
-      { types = suites = uris = ""; enabled = "yes"
-        for (i = 1; i <= NF; i++) {
-          if ($i ~ /^[ \t]*#/ || index($i, ":") == 0) continue
-          key = tolower(substr($i, 1, index($i, ":") - 1)); val = " " substr($i, index($i, ":") + 1) " "
-          gsub(/[ \t]+/, " ", val)
-          if (key == "types") types = val; else if (key == "suites") suites = val
-          else if (key == "uris") uris = val; else if (key == "enabled") enabled = val }
-        if (types ~ / deb / && suites ~ (" " s " ") && enabled !~ /no/) { split(uris, u, " "); print u[1]; exit } }' "$f"
+    if [[ $f == *.sources ]]; then
+      uri=$(awk -v s="$1" 'BEGIN { RS = ""; FS = "\n" }
+        { types = suites = uris = ""; enabled = "yes"
+          for (i = 1; i <= NF; i++) {
+            if ($i ~ /^[ \t]*#/ || index($i, ":") == 0) continue
+            key = tolower(substr($i, 1, index($i, ":") - 1)); val = " " substr($i, index($i, ":") + 1) " "
+            gsub(/[ \t]+/, " ", val)
+            if (key == "types") types = val; else if (key == "suites") suites = val
+            else if (key == "uris") uris = val; else if (key == "enabled") enabled = val }
+          if (types ~ / deb / && suites ~ (" " s " ") && enabled !~ /no/) { split(uris, u, " "); print u[1]; exit } }' "$f")
+    else
+      # deb [options] URI SUITE COMPONENT...
+      uri=$(awk -v s="$1" '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+        if ($(i + 1) == s) { print $i; exit } }' "$f")
+    fi
+    if [ -n "$uri" ]; then
+      echo "$uri"
+      return 0
+    fi
   done
 }
 

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=node/images/lib.sh
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$HERE/lib.sh"
 exec </dev/null
 
@@ -22,7 +22,7 @@ images=()
 while [ $# -gt 0 ]; do
   case $1 in
     --address | --load | --namespace | --snapshotter)
-      [ $# -ge 2 ] && [ -n "$2" ] || usage_error "$1 needs a value ($USAGE)"
+      if [ $# -lt 2 ] || [ -z "$2" ]; then usage_error "$1 needs a value ($USAGE)"; fi
       case $1 in
         --address | --load) address=$2 ;;
         --namespace) namespace=$2 ;;
@@ -70,7 +70,7 @@ if [ "${GRPC_LAB_IMAGES_LOCKED:-}" != 1 ]; then
   trap 'exit 143' TERM
 fi
 mkdir -p "$IMAGES_STATE"
-use_engine >>"$LOG" 2>&1
+use_engine
 
 for image in "${images[@]}"; do
   docker_ image inspect "$image" >/dev/null 2>&1 || die "$image is not in the Docker engine (build.sh makes it)"

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=node/images/lib.sh
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$HERE/lib.sh"
 
 [ $# -gt 0 ] || usage_error "usage: with-engine.sh COMMAND [ARG...]"
@@ -14,6 +14,6 @@ take_lock
 trap 'stop_engine; remove_new_host_dirs' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-use_engine >>"$LOG" 2>&1
+use_engine
 # Not exec: the trap stops the engine when the command ends.
 "$@"
