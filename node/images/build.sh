@@ -46,6 +46,11 @@ if [ ${#load_args[@]} -gt 0 ] && [[ " ${load_args[*]} " != *" --load "* ]]; then
   usage_error "--namespace and --snapshotter go with --load ADDRESS"
 fi
 
+# A wrong socket is found now, not after the builds.
+for ((i = 0; i < ${#load_args[@]}; i += 2)); do
+  if [ "${load_args[i]}" = --load ] && [ ! -S "${load_args[i + 1]}" ]; then die "no containerd socket at ${load_args[i + 1]}"; fi
+done
+
 [ "$(uname -s)" = Linux ] || die "needs Linux (debootstrap and dockerd)"
 [ "$(id -u)" = 0 ] || die "must run as root: debootstrap and the lab's dockerd need it"
 need_tools debootstrap dockerd go setcap sha256sum tar flock awk
@@ -258,6 +263,15 @@ go_image_step() {
   say built
 }
 
+# The images the node runs, into its containerd; load.sh shares this run's lock and engine.
+load_step() {
+  local out
+  out=$(GRPC_LAB_IMAGES_LOCKED=1 "$HERE/load.sh" "${load_args[@]}" "$LAB_IMAGE" "$HAPROXY_IMAGE" "$PAUSE_IMAGE" "$COREDNS_IMAGE" 2>&1) ||
+    fail "${out##*$'\n'}"
+  echo "$out"
+  say loaded
+}
+
 # ---- run ----------------------------------------------------------------------------------------
 
 step debootstrap rootfs_step
@@ -274,5 +288,5 @@ step coredns go_image_step coredns "$COREDNS_IMAGE"
 # Images that a rebuild replaced, left without a tag.
 docker_ image prune --force --filter label=grpc-lab.inputs >>"$LOG" 2>&1 || true
 if [ ${#load_args[@]} -gt 0 ]; then
-  GRPC_LAB_IMAGES_LOCKED=1 step load "$HERE/load.sh" "${load_args[@]}" "$LAB_IMAGE" "$HAPROXY_IMAGE" "$PAUSE_IMAGE" "$COREDNS_IMAGE"
+  step load load_step
 fi
