@@ -4,7 +4,7 @@
 // --load puts them into a throwaway containerd the way kind loads images, containerd runs the lab
 // image, and the host is left as it was: mounts, links, iptables rules, ip_forward, directories.
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,8 @@ async function waitForLog(name: string, text: string): Promise<string> {
   for (;;) {
     const r = docker('logs', name);
     if ((r.stdout + r.stderr).includes(text)) return r.stdout + r.stderr;
-    if (Date.now() > end) throw new Error(`${name}: no "${text}" in its log:\n${r.stdout}${r.stderr}`);
+    const running = docker('inspect', '--format', '{{.State.Running}}', name).stdout.trim() === 'true';
+    if (Date.now() > end || !running) throw new Error(`${name}: no "${text}" in its log (running: ${running}): ${r.stdout}${r.stderr}`);
     await new Promise((res) => setTimeout(res, 200));
   }
 }
@@ -149,17 +150,21 @@ describe('node/images/build.sh and the images it makes', () => {
   });
 
   it("coredns: kubeadm's plugins, port 53 as nonroot with NET_BIND_SERVICE alone, health and ready answer", async () => {
-    const plugins = docker('run', '--rm', '--network', 'none', COREDNS, '-plugins').stdout;
-    for (const p of ['errors', 'health', 'ready', 'kubernetes', 'prometheus', 'forward', 'cache', 'loop', 'reload', 'loadbalance']) expect(plugins).toContain(`  ${p}\n`);
+    const plugins = docker('run', '--rm', '--network', 'none', COREDNS, '-plugins').stdout.split('\n').map((l) => l.trim());
+    for (const p of ['errors', 'health', 'ready', 'kubernetes', 'prometheus', 'forward', 'cache', 'loop', 'reload', 'loadbalance']) expect(plugins).toContain(p);
     // kubeadm's Corefile less the kubernetes block (no API server here), forwarding nowhere.
     const corefile = readFileSync(path.join(IMAGES, 'coredns/Corefile.kubeadm-1.34'), 'utf8')
       .replace(/ {4}kubernetes[\s\S]*?\n {4}\}\n/, '')
       .replace('forward . /etc/resolv.conf', 'forward . 127.0.0.1:5399');
-    writeFileSync(path.join(tmp, 'Corefile'), corefile);
+    // Readable by the image's user, as a ConfigMap volume is.
+    const confDir = path.join(tmp, 'coredns');
+    mkdirSync(confDir, { mode: 0o755 });
+    chmodSync(tmp, 0o755);
+    writeFileSync(path.join(confDir, 'Corefile'), corefile, { mode: 0o644 });
     // As kubeadm's Deployment runs it: no privilege escalation, all capabilities dropped but one.
     const r = docker(
       'run', '-d', '--name', 'vc', '--network', 'none', '--read-only', '--cap-drop', 'ALL', '--cap-add', 'NET_BIND_SERVICE',
-      '--security-opt', 'no-new-privileges', '-v', `${tmp}:/etc/coredns:ro`, COREDNS, '-conf', '/etc/coredns/Corefile',
+      '--security-opt', 'no-new-privileges', '-v', `${confDir}:/etc/coredns:ro`, COREDNS, '-conf', '/etc/coredns/Corefile',
     );
     expect(r.status, r.stderr).toBe(0);
     await waitForLog('vc', 'CoreDNS-1.12.1');
