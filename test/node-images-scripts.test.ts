@@ -37,6 +37,13 @@ describe('build.sh', () => {
     }
   });
 
+  it('checks the containerd socket of --load before it builds anything', () => {
+    const socket = path.join(state, 'no-such.sock');
+    const r = run('build.sh', ['--load', socket]);
+    expect(r.code).toBe(1);
+    expect(r.lines).toEqual([`build: no containerd socket at ${socket}`]);
+  });
+
   it('prints its usage for --help', () => {
     const r = run('build.sh', ['--help']);
     expect(r.code).toBe(0);
