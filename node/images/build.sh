@@ -66,8 +66,8 @@ cleanup() {
   exit $rc
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'echo "$ME: interrupted" >&2; exit 130' INT
+trap 'echo "$ME: stopped (SIGTERM)" >&2; exit 143' TERM
 : >"$LOG"
 
 # unmount_under DIR: what debootstrap mounted in the rootfs (proc, sys, maybe a bind of /dev) when

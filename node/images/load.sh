@@ -66,8 +66,8 @@ name_in_containerd() {
 if [ "${GRPC_LAB_IMAGES_LOCKED:-}" != 1 ]; then
   take_lock
   trap 'stop_engine; remove_new_host_dirs' EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
+  trap 'echo "$ME: interrupted" >&2; exit 130' INT
+  trap 'echo "$ME: stopped (SIGTERM)" >&2; exit 143' TERM
 fi
 mkdir -p "$IMAGES_STATE"
 use_engine

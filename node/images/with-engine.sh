@@ -12,8 +12,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 [ $# -gt 0 ] || usage_error "usage: with-engine.sh COMMAND [ARG...]"
 take_lock
 trap 'stop_engine; remove_new_host_dirs' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'echo "$ME: interrupted" >&2; exit 130' INT
+trap 'echo "$ME: stopped (SIGTERM)" >&2; exit 143' TERM
 use_engine
 # Not exec: the trap stops the engine when the command ends.
 "$@"
