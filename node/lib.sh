@@ -2,7 +2,7 @@
 # node-init.sh. Every address lives inside the node's network namespace except the API relay on
 # the host's loopback. Override any of them in the environment.
 NODE_NAME=grpc-lab-node
-NODE_CONTEXT=grpc-lab-node
+NODE_CONTEXT=${GRPC_LAB_NODE_CONTEXT:-grpc-lab-node}
 NODE_NETNS=${GRPC_LAB_NODE_NETNS:-grpc-lab-node}
 # Like kind: the node has an address of its own, pods get 10.244.0.0/24, Services 10.96.0.0/16.
 NODE_IP=172.30.0.2
@@ -14,7 +14,7 @@ CLUSTER_DNS=10.96.0.10
 API_PORT=6443
 HOST_API_ADDR=127.0.0.1:${GRPC_LAB_NODE_API_PORT:-6443}
 # The cgroup every pod lives under (kubelet's cgroupRoot): one subtree to kill and remove.
-CGROUP_ROOT=grpc-lab-node
+CGROUP_ROOT=${GRPC_LAB_NODE_CGROUP:-grpc-lab-node}
 # The sandbox and DNS images the node's containerd and kubeadm's CoreDNS addon name.
 PAUSE_IMAGE=grpc-lab.local/pause:3.10.1
 DNS_IMAGE_REPO=grpc-lab.local
@@ -38,8 +38,7 @@ die() { echo "node: $*" >&2; exit 1; }
 # render TEMPLATE: replaces every @NAME@ with the value of the variable NAME; an unknown name is an
 # error, so a typo in a template cannot reach a component as a literal "@NAME@".
 render() {
-  local line name out=""
-  local text
+  local name text
   text=$(cat "$1")
   while [[ $text =~ @([A-Z_]+)@ ]]; do
     name=${BASH_REMATCH[1]}
