@@ -1,7 +1,11 @@
 # One image for both services: `args: ["service-a"]` or `["service-b"]` picks which one runs.
 # Build with `make images` (or `docker build -t grpc-k8s-lab:dev .`).
+# BASE_IMAGE: node:20-slim from Docker Hub by default; where no registry is reachable,
+# node/images/build.sh makes an equivalent locally and passes it with --build-arg BASE_IMAGE=...
 
-FROM node:20-slim AS build
+ARG BASE_IMAGE=node:20-slim
+
+FROM ${BASE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -12,7 +16,7 @@ COPY scripts ./scripts
 COPY bench ./bench
 RUN npx tsc -p tsconfig.json
 
-FROM node:20-slim AS runtime
+FROM ${BASE_IMAGE} AS runtime
 # tini runs as PID 1 and forwards signals: Node as PID 1 would ignore a SIGTERM it has no handler
 # for, and round 2's "no handler" variant depends on Node's default (die at once) happening here
 # exactly as it does on the local platform.

@@ -95,8 +95,9 @@ describe('Dockerfile and .dockerignore', () => {
     .replace(/\\\n\s*/g, ' ')
     .split('\n');
 
-  it('builds on node:20-slim in two stages and runs as the numeric node user, under an init', () => {
-    expect(instructions.filter((l) => l.startsWith('FROM '))).toEqual(['FROM node:20-slim AS build', 'FROM node:20-slim AS runtime']);
+  it('builds on node:20-slim (by default) in two stages and runs as the numeric node user, under an init', () => {
+    expect(instructions[0]).toBe('ARG BASE_IMAGE=node:20-slim');
+    expect(instructions.filter((l) => l.startsWith('FROM '))).toEqual(['FROM ${BASE_IMAGE} AS build', 'FROM ${BASE_IMAGE} AS runtime']);
     expect(instructions).toContain('RUN npm ci --no-audit --no-fund');
     expect(instructions).toContain('RUN npx tsc -p tsconfig.json');
     expect(instructions.some((l) => l.startsWith('RUN npm ci --omit=dev'))).toBe(true);
