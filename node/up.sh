@@ -88,8 +88,7 @@ wait_for 120 "the API server" k get --raw /readyz
 say "API server ready after $((SECONDS - started))s"
 
 say "images"
-bash "$NODE_SRC/images/build.sh"
-bash "$NODE_SRC/images/load.sh" "$NODE_DIR/containerd/containerd.sock" "$PAUSE_IMAGE" "$DNS_IMAGE_REPO/coredns:$DNS_IMAGE_TAG" grpc-k8s-lab:dev haproxy:2.6
+bash "$NODE_SRC/images/build.sh" --load "$NODE_DIR/containerd/containerd.sock"
 
 say "CoreDNS (kubeadm's addon)"
 "$BIN/kube" kubeadm init phase addon coredns --config "$NODE_DIR/kubeadm.yaml" --kubeconfig "$HOSTCFG" >>"$NODE_DIR/logs/kubeadm.log" 2>&1
