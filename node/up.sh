@@ -21,8 +21,20 @@ if (exec 3<>"/dev/tcp/${HOST_API_ADDR%:*}/${HOST_API_ADDR#*:}") 2>/dev/null; the
   die "port ${HOST_API_ADDR#*:} on ${HOST_API_ADDR%:*} is taken (set GRPC_LAB_NODE_API_PORT to another)"
 fi
 
-# From here on anything that fails, or a Ctrl-C, undoes what was made.
-trap 'echo "node: start-up failed; removing what was made" >&2; bash "$NODE_SRC/down.sh" --quiet; exit 1' ERR
+# From here on anything that fails, or a Ctrl-C, undoes what was made; a failure keeps the logs.
+FAILED_LOGS=$LAB_CACHE/node/last-failure
+keep_logs() {
+  rm -rf "$FAILED_LOGS"
+  mkdir -p "$FAILED_LOGS"
+  cp -r "$NODE_DIR/logs/." "$FAILED_LOGS/" 2>/dev/null
+  if [ -f "${HOSTCFG:-}" ]; then
+    kubectl --kubeconfig "$HOSTCFG" --request-timeout=5s get nodes,pods -A -o wide >"$FAILED_LOGS/objects.txt" 2>&1
+    kubectl --kubeconfig "$HOSTCFG" --request-timeout=5s describe pods -A >>"$FAILED_LOGS/objects.txt" 2>&1
+    kubectl --kubeconfig "$HOSTCFG" --request-timeout=5s get events -A >"$FAILED_LOGS/events.txt" 2>&1
+  fi
+  echo "node: logs of the failed start-up kept in $FAILED_LOGS" >&2
+}
+trap 'keep_logs; echo "node: start-up failed; removing what was made" >&2; bash "$NODE_SRC/down.sh" --quiet; exit 1' ERR
 trap 'echo "node: interrupted; removing what was made" >&2; bash "$NODE_SRC/down.sh" --quiet; exit 130' INT TERM
 
 bash "$NODE_SRC/build.sh"
@@ -74,18 +86,22 @@ echo $! >"$NODE_DIR/pids/netns-forward"
 # kubectl on the host: the admin kubeconfig with the relay's address.
 HOSTCFG=$NODE_DIR/kubeconfig/host-admin.conf
 sed "s#server: https://$NODE_IP:$API_PORT#server: https://$HOST_API_ADDR#" "$NODE_DIR/kubeconfig/super-admin.conf" >"$HOSTCFG"
+ADMINCFG=$NODE_DIR/kubeconfig/admin.conf
 k() { kubectl --kubeconfig "$HOSTCFG" --request-timeout=10s "$@"; }
 wait_for() { # wait_for SECONDS WHAT COMMAND...
   local limit=$1 what=$2 deadline=$((SECONDS + $1))
   shift 2
   until "$@" >/dev/null 2>&1; do
-    kill -0 "$(cat "$NODE_DIR/pids/node-init")" 2>/dev/null || die "the node stopped while waiting for $what: see $NODE_DIR/logs"
-    [ $SECONDS -lt $deadline ] || die "$what not ready after ${limit}s: see $NODE_DIR/logs"
+    kill -0 "$(cat "$NODE_DIR/pids/node-init")" 2>/dev/null || { echo "node: the node stopped while waiting for $what" >&2; return 1; }
+    [ $SECONDS -lt $deadline ] || { echo "node: $what not ready after ${limit}s" >&2; return 1; }
     sleep 1
   done
 }
 wait_for 120 "the API server" k get --raw /readyz
 say "API server ready after $((SECONDS - started))s"
+# What kubeadm init does after its certificates: the group in admin.conf (and in the API server's
+# kubelet client certificate, for logs and exec) becomes cluster-admin.
+k create clusterrolebinding kubeadm:cluster-admins --clusterrole=cluster-admin --group=kubeadm:cluster-admins >/dev/null
 
 say "images"
 bash "$NODE_SRC/images/build.sh" --load "$NODE_DIR/containerd/containerd.sock"
@@ -100,7 +116,7 @@ say "node and CoreDNS ready after $((SECONDS - started))s"
 kubectl config set-cluster "$NODE_CONTEXT" --server="https://$HOST_API_ADDR" \
   --certificate-authority="$NODE_DIR/pki/ca.crt" --embed-certs=true >/dev/null
 kubectl config set-credentials "$NODE_CONTEXT" \
-  --client-certificate=<(k config view --raw -o jsonpath='{.users[0].user.client-certificate-data}' | base64 -d) \
-  --client-key=<(k config view --raw -o jsonpath='{.users[0].user.client-key-data}' | base64 -d) --embed-certs=true >/dev/null
+  --client-certificate=<(kubectl --kubeconfig "$ADMINCFG" config view --raw -o jsonpath='{.users[0].user.client-certificate-data}' | base64 -d) \
+  --client-key=<(kubectl --kubeconfig "$ADMINCFG" config view --raw -o jsonpath='{.users[0].user.client-key-data}' | base64 -d) --embed-certs=true >/dev/null
 kubectl config set-context "$NODE_CONTEXT" --cluster="$NODE_CONTEXT" --user="$NODE_CONTEXT" >/dev/null
 say "ready: kubectl --context $NODE_CONTEXT ($(k version -o json | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1))"
