@@ -53,7 +53,7 @@ done
 
 [ "$(uname -s)" = Linux ] || die "needs Linux (debootstrap and dockerd)"
 [ "$(id -u)" = 0 ] || die "must run as root: debootstrap and the lab's dockerd need it"
-need_tools debootstrap dockerd go setcap sha256sum tar flock awk
+need_tools debootstrap dockerd go sha256sum tar flock awk
 take_lock
 
 ROOTFS=$IMAGES_STATE/rootfs.tmp
@@ -256,7 +256,6 @@ go_image_step() {
   # The module's own go.sum pins every dependency; the toolchain is this machine's.
   (cd "$src" && GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=readonly GOCACHE=$STATE/go/cache \
     go build -trimpath -ldflags '-s -w' -o "$ctx/$name" .) || fail "go build of $name failed"
-  if [ "$name" = coredns ]; then setcap cap_net_bind_service=+ep "$ctx/$name"; fi
   cp "$src/Dockerfile" "$ctx/"
   docker_ build --network none --label "grpc-lab.inputs=$hash" --tag "$image" "$ctx" || fail "docker build of $image failed"
   rm -rf "$ctx"

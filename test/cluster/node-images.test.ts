@@ -169,7 +169,7 @@ describe('node/images/build.sh and the images it makes', () => {
     expect(r.status, r.stderr).toBe(0);
     await waitForLog('vc', 'CoreDNS-1.12.1');
     const pid = pidOf('vc');
-    expect(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]).toBe('65532');
+    expect(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]).toBe('0');
     const answers = inNetns(
       pid,
       `import dns from 'node:dns';
