@@ -38,7 +38,6 @@ apt_package_of() {
     dockerd | docker) echo "apt-get install docker.io" ;;
     ctr | containerd) echo "apt-get install containerd" ;;
     go) echo "Go >= 1.23 from go.dev, or apt-get install golang" ;;
-    setcap) echo "apt-get install libcap2-bin" ;;
     *) echo "apt-get install $1" ;;
   esac
 }
