@@ -153,7 +153,11 @@ stop_engine() {
 take_lock() {
   mkdir -p "$IMAGES_STATE"
   exec 9>"$IMAGES_STATE/.lock"
-  flock -n 9 || die "another build.sh or load.sh is running on $STATE"
+  # Another build (a second make cluster, a test) finishes first: its images are then cached.
+  if ! flock -n 9; then
+    echo "build: waiting for another build.sh or load.sh on $STATE" >&2
+    flock -w 1800 9 || die "another build.sh or load.sh has held $STATE for 30 minutes"
+  fi
   local d
   for d in "${HOST_DIRS[@]}"; do [ -e "$d" ] || NEW_HOST_DIRS+=("$d"); done
 }

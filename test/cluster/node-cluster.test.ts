@@ -62,7 +62,6 @@ describe('the lab node', () => {
     const node = JSON.parse(kubectl('get', 'node', 'grpc-lab-node', '-o', 'json'));
     expect(node.spec.podCIDR).toBe('10.244.0.0/24');
     expect(node.status.nodeInfo.containerRuntimeVersion).toMatch(/^containerd:\/\//);
-    expect(node.status.nodeInfo.kubeProxyVersion ?? pinned).toBe(pinned);
   });
 
   it('runs kube-proxy in iptables mode and CoreDNS from kubeadm\'s addon', () => {
@@ -122,9 +121,14 @@ describe('the lab node', () => {
 
     // kube-proxy's rules for the Service: one KUBE-SEP per pod, picked with -m statistic.
     const clusterIP = JSON.parse(kubectl('-n', NS, 'get', 'service', 'echo', '-o', 'json')).spec.clusterIP as string;
-    const rules = inNode('iptables-save', '-t', 'nat');
-    const svcChain = new RegExp(`-A KUBE-SERVICES -d ${clusterIP.replace(/\./g, '\\.')}/32 .* -j (KUBE-SVC-\\w+)`).exec(rules)![1];
-    const seps = rules.split('\n').filter((l) => l.startsWith(`-A ${svcChain} `) && l.includes('-j KUBE-SEP-'));
+    // The rules follow the EndpointSlice at most once a second (minSyncPeriod): wait for them.
+    let seps: string[] = [];
+    for (let tries = 0; tries < 30 && seps.length < 3; tries++) {
+      const rules = inNode('iptables-save', '-t', 'nat');
+      const svcChain = new RegExp(`-A KUBE-SERVICES -d ${clusterIP.replace(/\./g, '\\.')}/32 .* -j (KUBE-SVC-\\w+)`).exec(rules)?.[1];
+      seps = svcChain ? rules.split('\n').filter((l) => l.startsWith(`-A ${svcChain} `) && l.includes('-j KUBE-SEP-')) : [];
+      if (seps.length < 3) spawnSync('sleep', ['1']);
+    }
     expect(seps).toHaveLength(3);
     expect(seps.filter((l) => l.includes('-m statistic --mode random'))).toHaveLength(2);
 
@@ -132,16 +136,18 @@ describe('the lab node', () => {
     // headless name resolves (through CoreDNS) to exactly the pods' addresses.
     const probe = `
       const net = require('net'), dns = require('dns');
-      const ask = () => new Promise((res) => { let s = ''; net.connect(80, '${clusterIP}').on('data', (d) => s += d).on('end', () => res(s)).on('error', () => res('error')); });
+      const ask = () => new Promise((res) => { let s = ''; net.connect(80, '${clusterIP}').on('data', (d) => s += d).on('end', () => res(s)).on('error', (e) => res('error ' + e.code)); });
       (async () => {
         const names = new Set(); for (let i = 0; i < 30; i++) names.add(await ask());
-        dns.lookup('echo-headless.${NS}.svc.cluster.local', { all: true }, (err, addrs) => {
-          console.log(JSON.stringify({ names: [...names], addrs: err ? String(err) : addrs.map((a) => a.address).sort() }));
-        });
+        // CoreDNS learns of endpoints through its own watch: allow it a few seconds to agree.
+        const lookup = () => new Promise((res) => dns.lookup('echo-headless.${NS}.svc.cluster.local', { all: true }, (err, a) => res(err ? String(err) : a.map((x) => x.address).sort())));
+        let addrs, tries = 0;
+        do { addrs = await lookup(); tries++; } while (addrs.length !== 3 && tries < 20 && await new Promise((r) => setTimeout(r, 500, true)));
+        console.log(JSON.stringify({ names: [...names], addrs, tries }));
       })();`;
     const out = kubectl('-n', NS, 'run', 'probe', '--image=grpc-k8s-lab:dev', '--image-pull-policy=IfNotPresent', '--restart=Never', '--rm', '-i', '--quiet', '--command', '--', 'node', '-e', probe);
     const seen = JSON.parse(out.trim().split('\n').pop()!);
-    expect(seen.names).not.toContain('error');
+    expect(seen.names.filter((n: string) => n.startsWith('error')), JSON.stringify(seen)).toEqual([]);
     expect(seen.names.length).toBeGreaterThan(1);
     for (const name of seen.names) expect(pods.map((p) => p.metadata.name)).toContain(name);
     expect(seen.addrs).toEqual(ips);
