@@ -155,7 +155,7 @@ take_lock() {
   exec 9>"$IMAGES_STATE/.lock"
   # Another build (a second make cluster, a test) finishes first: its images are then cached.
   if ! flock -n 9; then
-    echo "build: waiting for another build.sh or load.sh on $STATE" >&2
+    echo "$ME: waiting for another build.sh or load.sh on $STATE" >&2
     flock -w 1800 9 || die "another build.sh or load.sh has held $STATE for 30 minutes"
   fi
   local d
