@@ -92,8 +92,8 @@ describe('the lab node', () => {
                     name: 'echo',
                     image: 'grpc-k8s-lab:dev',
                     imagePullPolicy: 'IfNotPresent',
-                    // A pod that answers its own name on every TCP connection.
-                    command: ['node', '-e', "require('net').createServer((s)=>s.end(process.env.HOSTNAME)).listen(8080)"],
+                    // A pod that answers its own name on every TCP connection (and survives the probes' resets).
+                    command: ['node', '-e', "require('net').createServer((s)=>s.on('error',()=>{}).end(process.env.HOSTNAME)).listen(8080)"],
                     env: [],
                     ports: [{ containerPort: 8080 }],
                     readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
@@ -145,7 +145,10 @@ describe('the lab node', () => {
         do { addrs = await lookup(); tries++; } while (addrs.length !== 3 && tries < 20 && await new Promise((r) => setTimeout(r, 500, true)));
         console.log(JSON.stringify({ names: [...names], addrs, tries }));
       })();`;
-    const out = kubectl('-n', NS, 'run', 'probe', '--image=grpc-k8s-lab:dev', '--image-pull-policy=IfNotPresent', '--restart=Never', '--rm', '-i', '--quiet', '--command', '--', 'node', '-e', probe);
+    // Run to completion, then read its log: `kubectl run -i` can miss the output of a short pod.
+    kubectl('-n', NS, 'run', 'probe', '--image=grpc-k8s-lab:dev', '--image-pull-policy=IfNotPresent', '--restart=Never', '--command', '--', 'node', '-e', probe);
+    kubectl('-n', NS, 'wait', 'pod/probe', '--for=jsonpath={.status.phase}=Succeeded', '--timeout=120s');
+    const out = kubectl('-n', NS, 'logs', 'probe');
     const seen = JSON.parse(out.trim().split('\n').pop()!);
     expect(seen.names.filter((n: string) => n.startsWith('error')), JSON.stringify(seen)).toEqual([]);
     expect(seen.names.length).toBeGreaterThan(1);
