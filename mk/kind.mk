@@ -1,7 +1,7 @@
 # The kind platform: a real cluster for the same scenarios (README, section "Run it on kind").
-#   make cluster        create kind cluster grpc-lab if absent, build the lab image and load both images
+#   make cluster CLUSTER=kind        create kind cluster grpc-lab if absent, build the lab image and load both images
 #   make images         rebuild grpc-k8s-lab:dev and load it (and haproxy:2.6) into the cluster again
-#   make cluster-down   delete the cluster
+#   make cluster-down CLUSTER=kind   delete the cluster
 # On another cluster: make scenario-3 PLATFORM=kind KUBE_CONTEXT=NAME YES=1 IMAGE_REF=REF
 # (passes --context NAME --yes --image REF to the lab CLI).
 
@@ -17,9 +17,9 @@ YES ?=
 IMAGE_REF ?=
 LAB_FLAGS += $(if $(KUBE_CONTEXT),--context $(KUBE_CONTEXT)) $(if $(YES),--yes) $(if $(IMAGE_REF),--image $(IMAGE_REF))
 
-.PHONY: cluster cluster-down images
+.PHONY: kind-cluster kind-cluster-down images
 
-cluster:
+kind-cluster:
 	@$(KIND_PREFLIGHT) docker kind kubectl
 	@if kind get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)'; then \
 	  echo "kind: cluster $(KIND_CLUSTER) exists"; \
@@ -36,6 +36,6 @@ images:
 	docker image inspect $(HAPROXY_IMAGE) >/dev/null 2>&1 || docker pull $(HAPROXY_IMAGE)
 	$(KIND_LOAD) $(HAPROXY_IMAGE) $(KIND_CLUSTER)
 
-cluster-down:
+kind-cluster-down:
 	@$(KIND_PREFLIGHT) kind
 	kind delete cluster --name $(KIND_CLUSTER)

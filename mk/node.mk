@@ -1,10 +1,10 @@
 # The lab's own single-node Kubernetes, built from upstream sources (README, "Run it on a real
-# cluster without Docker"). `make cluster` picks it where Docker + kind are not available.
-#   make node-up       install what it needs, build once (cached), start, merge context grpc-lab-node
-#   make node-down     stop it and remove everything it made on the host
-NODE_APT_PACKAGES := containerd runc containernetworking-plugins iptables conntrack iproute2 util-linux docker.io debootstrap
+# cluster without Docker"); `make cluster` picks it where Docker + kind are not available.
+#   make node-cluster        install what it needs, build once (cached), start, merge context grpc-lab-node
+#   make node-cluster-down   stop it and remove everything it made on the host
+NODE_APT_PACKAGES := containerd runc containernetworking-plugins iptables conntrack iproute2 util-linux curl docker.io debootstrap
 
-.PHONY: node-deps node-up node-down
+.PHONY: node-deps node-cluster node-cluster-down
 
 # Debian packages, only those missing, and only as root (one line naming them otherwise).
 node-deps:
@@ -15,8 +15,8 @@ node-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-node-up: node-deps build
+node-cluster: node-deps
 	@bash node/up.sh
 
-node-down:
+node-cluster-down:
 	@bash node/down.sh
