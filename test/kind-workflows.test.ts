@@ -90,8 +90,8 @@ describe('.github/workflows/kind.yml', () => {
 
 describe('make targets the workflows and the README call', () => {
   it('make cluster checks docker, kind and kubectl first, creates the cluster from its config and loads both images', () => {
-    const plan = dryRun('cluster');
-    expect(plan.split('\n')[0]).toBe('bash scripts/platforms/kind/preflight.sh docker kind kubectl');
+    const plan = dryRun('cluster', 'CLUSTER=kind');
+    expect(plan.split('\n').filter((l) => !l.startsWith('case ') && !l.startsWith('make '))[0]).toBe('bash scripts/platforms/kind/preflight.sh docker kind kubectl');
     expect(plan).toContain('kind create cluster --config k8s/kind/cluster.yaml');
     expect(plan).toContain('docker build --tag grpc-k8s-lab:dev .');
     expect(plan).toContain('bash scripts/platforms/kind/load-image.sh grpc-k8s-lab:dev grpc-lab');
@@ -100,7 +100,15 @@ describe('make targets the workflows and the README call', () => {
   });
 
   it('make cluster-down deletes only the lab cluster', () => {
-    expect(dryRun('cluster-down').trim().split('\n')).toEqual(['bash scripts/platforms/kind/preflight.sh kind', 'kind delete cluster --name grpc-lab']);
+    expect(dryRun('cluster-down', 'CLUSTER=kind').trim().split('\n').filter((l) => !l.startsWith('case ') && !l.startsWith('make '))).toEqual(['bash scripts/platforms/kind/preflight.sh kind', 'kind delete cluster --name grpc-lab']);
+  });
+
+  it('make cluster picks kind or the lab\'s own node, and refuses any other CLUSTER with one line', () => {
+    expect(dryRun('cluster', 'CLUSTER=node')).toContain('bash node/up.sh');
+    expect(dryRun('cluster-down', 'CLUSTER=node')).toContain('bash node/down.sh');
+    const bad = spawnSync('make', ['--no-print-directory', 'cluster', 'CLUSTER=minikube'], { cwd: ROOT, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')[0]).toBe("cluster: CLUSTER must be one of: kind node (got 'minikube')");
   });
 
   it.each([1, 2, 3, 4, 5])('make scenario-%i PLATFORM=kind runs the lab on kind', (round) => {
