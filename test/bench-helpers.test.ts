@@ -13,7 +13,7 @@ import { withReplicas } from '../bench/lib/replicas-override.js';
 import { deployedEnv } from '../bench/lib/deployed-env.js';
 import { runBareOpenLoop } from '../bench/lib/bare.js';
 import { ROOT, benchSubnet, getJson, startB, stopAll } from '../bench/lib/processes.js';
-import type { BackendStats } from '../services/a/stats-schema.js';
+import type { BackendStats } from '../services/shared/stats-schema.js';
 import { table } from '../bench/lib/report.js';
 import type { K8sObject } from '../scripts/platforms/platform.js';
 

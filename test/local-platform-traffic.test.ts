@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
-import type { StatsResponse } from '../services/a/stats-schema.js';
+import type { StatsResponse } from '../services/shared/stats-schema.js';
 import { sleep } from './fixtures/local/events.js';
 import { configMap, deployment, namespace, service, serviceA, serviceB, target, testOctet } from './fixtures/local/objects.js';
 import { ROOT } from './helpers/processes.js';

@@ -4,7 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BackendStats } from '../services/a/stats-schema.js';
+import type { BackendStats } from '../services/shared/stats-schema.js';
 import { backendClient, healthClient, hold, work, type CallResult } from './helpers/grpc-client.js';
 import { startService, stopAll, testSubnet, type ServiceProcess } from './helpers/processes.js';
 

@@ -4,7 +4,7 @@
 // cursor 0, and a pod that vanished keeps the series it had.
 import type { Platform, PodInfo } from '../platforms/platform.js';
 import { monotonicNow } from '../platforms/platform.js';
-import type { BackendStats, StatsResponse } from '../../services/a/stats-schema.js';
+import type { BackendStats, StatsResponse } from '../../services/shared/stats-schema.js';
 import type { BackendSample, BackendSeries, ClientSeries, PodRecord } from './run-data.js';
 import { CPU_METRIC, WIRE_BYTES_METRIC, sumSamples } from './prometheus.js';
 

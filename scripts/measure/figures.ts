@@ -2,7 +2,7 @@
 // window when the middle of its second does; pods count when they existed during the window.
 import type { LabEvent } from '../platforms/platform.js';
 import type { Accounting, TimelineSecond } from '../report/result-schema.js';
-import type { StatsBucket } from '../../services/a/stats-schema.js';
+import type { StatsBucket } from '../../services/shared/stats-schema.js';
 import { summarise } from './histogram.js';
 import type { BackendSample, ClientSeries, RunData, TimeRange } from './run-data.js';
 

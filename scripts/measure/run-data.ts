@@ -2,7 +2,7 @@
 // every B process's cumulative counts over time, every pod the platform listed, and the events.
 // Collected once, read many times (live every second, then once per window at the end).
 import type { LabEvent, PodInfo } from '../platforms/platform.js';
-import type { BackendStats, StatsBucket, StatsResponse } from '../../services/a/stats-schema.js';
+import type { BackendStats, StatsBucket, StatsResponse } from '../../services/shared/stats-schema.js';
 
 /** One A process: a pod name and a bootId (a restarted container is a new process, same name). */
 export interface ClientSeries {

@@ -2,7 +2,7 @@
 // share of it, from what the collector has so far.
 import type { LivePod, LivePodState, LiveSnapshot } from './live.js';
 import type { ClientSeries, PodRecord } from './run-data.js';
-import type { StatsBucket } from '../../services/a/stats-schema.js';
+import type { StatsBucket } from '../../services/shared/stats-schema.js';
 
 /** A pod that vanished stays on screen this long, as Gone, so a trainer sees where it went. */
 const GONE_VISIBLE_MS = 5_000;

@@ -1,6 +1,6 @@
 // Synthetic runs for the measurement tests: A buckets, B samples and pods built from a few numbers,
 // so each test states exactly what happened and what the figures must say.
-import type { StatsBucket, StatsResponse } from '../../services/a/stats-schema.js';
+import type { StatsBucket, StatsResponse } from '../../services/shared/stats-schema.js';
 import type { BackendSeries, ClientSeries, PodRecord, RunData } from '../../scripts/measure/run-data.js';
 import type { LabEvent, PodInfo } from '../../scripts/platforms/platform.js';
 import { encodeLatencies } from '../../scripts/measure/histogram.js';

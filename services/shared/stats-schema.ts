@@ -1,5 +1,6 @@
-// The JSON that service A serves on GET /stats. It is the contract between A and the lab's
-// collector (scripts/measure): change both together.
+// The JSON that services A and B serve on GET /stats: the contract between the services and the
+// lab's collector (scripts/measure). It lives in shared/ because both services and the collector
+// read it, and neither service may import the other: change all three together.
 //
 // A closes one bucket per wall-clock second. GET /stats?after=SEQ returns the closed buckets whose
 // seq is greater than SEQ, so a poller that remembers the last seq it saw never counts twice.
