@@ -6,7 +6,8 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
-import { monotonicNow, type LabEvent } from '../scripts/platforms/platform.js';
+import { monotonicNow } from '../scripts/model/clock.js';
+import { type LabEvent } from '../scripts/model/events.js';
 import { round3 } from '../scripts/scenarios/round-3-constraint.js';
 import { renderVariant, runVariant } from '../scripts/scenarios/runner.js';
 import { findVariant } from '../scripts/scenarios/index.js';

@@ -15,7 +15,7 @@ import { runBareOpenLoop } from '../bench/lib/bare.js';
 import { ROOT, benchSubnet, getJson, startB, stopAll } from '../bench/lib/processes.js';
 import type { BackendStats } from '../services/shared/stats-schema.js';
 import { table } from '../bench/lib/report.js';
-import type { K8sObject } from '../scripts/platforms/platform.js';
+import type { K8sObject } from '../scripts/model/k8s.js';
 
 describe('searchCeiling', () => {
   it('finds the highest rate that holds, within the precision, never above it', async () => {

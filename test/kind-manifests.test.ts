@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { K8sObject } from '../scripts/platforms/platform.js';
+import type { K8sObject } from '../scripts/model/k8s.js';
 import { prepareObjects } from '../scripts/platforms/kind/objects.js';
 import { fieldDifferences, modelName, typedModelProblems } from '../scripts/platforms/kind/typed-models.js';
 import { renderOverlay } from '../scripts/platforms/render.js';

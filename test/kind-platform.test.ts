@@ -2,7 +2,9 @@
 // the objects sent) through a recording runner, and every API call through an in-memory seam.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlatformError, type K8sObject, type LabEvent } from '../scripts/platforms/platform.js';
+import { PlatformError } from '../scripts/platforms/platform.js';
+import { type K8sObject } from '../scripts/model/k8s.js';
+import { type LabEvent } from '../scripts/model/events.js';
 import { KindPlatform } from '../scripts/platforms/kind/kind-platform.js';
 import type { RecordingRunner } from '../scripts/platforms/kind/runner.js';
 import { renderOverlay } from '../scripts/platforms/render.js';

@@ -1,7 +1,8 @@
 // The safety rules of the kind platform, on their own: which contexts the lab may act on, what it
 // prints before acting, which objects it refuses, and which namespace it may delete.
 import { describe, expect, it } from 'vitest';
-import { PlatformError, type K8sObject } from '../scripts/platforms/platform.js';
+import { PlatformError } from '../scripts/platforms/platform.js';
+import { type K8sObject } from '../scripts/model/k8s.js';
 import * as kubectl from '../scripts/platforms/kind/kubectl.js';
 import {
   assertLabNamespace,

@@ -1,7 +1,7 @@
 // Recorded watch streams (a rollout deleting a pod with no SIGTERM handler, a crash and restart,
 // EndpointSlices changing under them) become exactly the timeline events a report shows.
 import { describe, expect, it } from 'vitest';
-import type { LabEvent } from '../scripts/platforms/platform.js';
+import type { LabEvent } from '../scripts/model/events.js';
 import { deploymentOf, EndpointSliceEvents, KubeletEvents, PodEvents, podInfo, type PodJson } from '../scripts/platforms/kind/watch-events.js';
 import { watchFixture } from './helpers/kind-fakes.js';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resolver } from 'node:dns/promises';
 import * as grpc from '@grpc/grpc-js';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
-import type { PodInfo } from '../scripts/platforms/platform.js';
+import type { PodInfo } from '../scripts/model/k8s.js';
 import { loadLabProto, type HoldTick } from '../services/shared/proto.js';
 import { find, sleep, waitForEvent } from './fixtures/local/events.js';
 import { namespace, service, serviceB, testOctet } from './fixtures/local/objects.js';

@@ -9,7 +9,8 @@ import { repositoryOf, resolveImage, withLabNameserver } from '../scripts/platfo
 import { readObjects, resolveFenceposts, type DeploymentSpec } from '../scripts/platforms/local/objects.js';
 import { podName, SAFE_ALPHABET, templateHash } from '../scripts/platforms/local/pod-names.js';
 import { isRolledOut, planStep, type PodView } from '../scripts/platforms/local/rollout.js';
-import { PlatformError, type K8sObject } from '../scripts/platforms/platform.js';
+import { PlatformError } from '../scripts/platforms/platform.js';
+import { type K8sObject } from '../scripts/model/k8s.js';
 import { renderOverlay } from '../scripts/platforms/render.js';
 import { Rng } from '../services/shared/rng.js';
 import { configMap, deployment, service, serviceB } from './fixtures/local/objects.js';

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertPortFree } from '../scripts/platforms/local/addresses.js';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
-import type { LabEvent } from '../scripts/platforms/platform.js';
+import type { LabEvent } from '../scripts/model/events.js';
 import { alive, find } from './fixtures/local/events.js';
 import { namespace, service, serviceB, testOctet } from './fixtures/local/objects.js';
 

@@ -1,7 +1,9 @@
 // A Platform that brings up the objects it is given with one Deployment's replica count replaced:
 // how the scale benchmark runs a round unchanged (same overlay, timeline, verdicts) at 50 pods.
 // The scenario engine takes any Platform, so the override needs no change to the engine.
-import type { K8sObject, LabEvent, Platform, PodInfo } from '../../scripts/platforms/platform.js';
+import type { K8sObject, PodInfo } from '../../scripts/model/k8s.js';
+import type { LabEvent } from '../../scripts/model/events.js';
+import type { Platform } from '../../scripts/platforms/platform.js';
 
 export function withReplicas(objects: K8sObject[], deployment: string, replicas: number): K8sObject[] {
   let found = false;

@@ -2,8 +2,9 @@
 // (cumulative counts) through the platform, every 500 ms, and keeps what each process reported.
 // A process is a pod name plus a bootId: a restarted or replaced pod starts a new series from
 // cursor 0, and a pod that vanished keeps the series it had.
-import type { Platform, PodInfo } from '../platforms/platform.js';
-import { monotonicNow } from '../platforms/platform.js';
+import type { Platform } from '../platforms/platform.js';
+import type { PodInfo } from '../model/k8s.js';
+import { monotonicNow } from '../model/clock.js';
 import type { BackendStats, StatsResponse } from '../../services/shared/stats-schema.js';
 import type { BackendSample, BackendSeries, ClientSeries, PodRecord } from './run-data.js';
 import { CPU_METRIC, WIRE_BYTES_METRIC, sumSamples } from './prometheus.js';

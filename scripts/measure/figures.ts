@@ -1,6 +1,6 @@
 // Every figure of a report, computed from the collected run over one window. A bucket belongs to a
 // window when the middle of its second does; pods count when they existed during the window.
-import type { LabEvent } from '../platforms/platform.js';
+import type { LabEvent } from '../model/events.js';
 import type { Accounting, TimelineSecond } from '../report/result-schema.js';
 import type { StatsBucket } from '../../services/shared/stats-schema.js';
 import { summarise } from './histogram.js';

@@ -1,6 +1,6 @@
 // What the engine tells a live view (terminal or web) while a variant runs. The engine calls
 // `update` once per second and `event` for every platform event; views only read.
-import type { LabEvent } from '../platforms/platform.js';
+import type { LabEvent } from '../model/events.js';
 import type { RunResult, VerdictResult } from '../report/result-schema.js';
 
 export type LivePodState = 'Pending' | 'Ready' | 'NotReady' | 'Terminating' | 'Gone';

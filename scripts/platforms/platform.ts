@@ -1,68 +1,7 @@
 // The one interface both platforms implement (after kind's provider abstraction): everything
 // above it (scenarios, measurement, verdicts, reports) is shared and never asks where pods run.
-
-/** A rendered Kubernetes object, as parsed from `kubectl kustomize` output. */
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
-  [field: string]: unknown;
-}
-
-export const LAB_NAMESPACE = 'grpc-lab';
-
-export type EventType =
-  | 'pod-created'
-  | 'pod-ready'
-  | 'pod-not-ready'
-  | 'pod-deleted'
-  | 'prestop-started'
-  | 'sigterm-sent'
-  | 'sigkill-sent'
-  | 'pod-exited'
-  | 'pod-restarted'
-  | 'endpoint-added'
-  | 'endpoint-removed'
-  | 'scaled'
-  | 'rollout-started'
-  | 'rollout-completed'
-  | 'step';
-
-/** Where an endpoint change became visible: the EndpointSlice itself, kube-proxy's rules, or DNS. */
-export type EndpointView = 'endpoints' | 'proxy' | 'dns';
-
-export interface LabEvent {
-  /** Unix ms from a monotonic clock (performance.timeOrigin + performance.now()). */
-  t: number;
-  type: EventType;
-  pod?: string;
-  deployment?: string;
-  service?: string;
-  view?: EndpointView;
-  /** Free text for a person: "exit code 0", "signal SIGKILL", "replicas 10 -> 20", "restart count 1". */
-  detail?: string;
-}
-
-export type PodPhase = 'Pending' | 'Running' | 'Terminating' | 'Succeeded' | 'Failed';
-
-export interface PodInfo {
-  name: string;
-  /** Deployment that owns it (its `app` label picks the service). */
-  deployment: string;
-  /** The pod's `app` label. */
-  app: string;
-  ip: string;
-  phase: PodPhase;
-  ready: boolean;
-  /** Unix ms. */
-  createdAt: number;
-  restarts: number;
-}
-
-export interface RunOptions {
-  /** Seed for everything random in the platform (local: kube-proxy's backend choice). */
-  seed?: number;
-}
+import type { LabEvent } from '../model/events.js';
+import type { K8sObject, PodInfo } from '../model/k8s.js';
 
 export interface Platform {
   readonly name: 'local' | 'kind';
@@ -88,7 +27,3 @@ export interface Platform {
 /** Raised when the platform cannot do what was asked (missing tool, taken port, cluster gone). */
 export class PlatformError extends Error {}
 
-/** Unix ms from a monotonic source: never goes backwards while the orchestrator runs. */
-export function monotonicNow(): number {
-  return performance.timeOrigin + performance.now();
-}

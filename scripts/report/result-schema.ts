@@ -1,6 +1,7 @@
 // The result of one variant run: what reports/<round>-<variant>.json holds, what the terminal,
 // JUnit and HTML reporters read, and what the README documents. Change them together.
-import type { LabEvent, PodInfo } from '../platforms/platform.js';
+import type { LabEvent } from '../model/events.js';
+import type { PodInfo } from '../model/k8s.js';
 
 export interface VerdictResult {
   name: string;

@@ -2,8 +2,10 @@
 // timeline runs, stop the load so every call is accounted for, judge, and always tear down.
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { K8sObject, LabEvent, Platform } from '../platforms/platform.js';
-import { monotonicNow } from '../platforms/platform.js';
+import type { K8sObject } from '../model/k8s.js';
+import type { LabEvent } from '../model/events.js';
+import type { Platform } from '../platforms/platform.js';
+import { monotonicNow } from '../model/clock.js';
 import { renderOverlay } from '../platforms/render.js';
 import { Collector } from '../measure/collector.js';
 import { computeAccounting, computeFigures, computeTimeline, type Figures } from '../measure/figures.js';

@@ -1,6 +1,6 @@
 // Platform events in the words a trainer would say, shared by the terminal view, the dashboard
 // and the HTML report so that all three tell the same story.
-import type { EndpointView, EventType, LabEvent } from '../platforms/platform.js';
+import type { EndpointView, EventType, LabEvent } from '../model/events.js';
 
 const WHERE: Record<EndpointView, string> = {
   endpoints: "the Service's endpoints",

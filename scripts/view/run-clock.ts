@@ -3,7 +3,7 @@
 // snapshot made at time T says s, hence zero = T - s. Delivery only delays T, so the smallest
 // estimate is the best one.
 import type { LiveSnapshot } from '../measure/live.js';
-import { monotonicNow } from '../platforms/platform.js';
+import { monotonicNow } from '../model/clock.js';
 
 const NOISE_MS = 20;
 

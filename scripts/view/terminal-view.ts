@@ -2,7 +2,7 @@
 // output is piped it prints one plain line per second instead, so logs stay readable.
 import { createLogUpdate } from 'log-update';
 import type { LiveSnapshot, LiveView, RunInfo } from '../measure/live.js';
-import type { LabEvent } from '../platforms/platform.js';
+import type { LabEvent } from '../model/events.js';
 import type { RunResult, VerdictResult } from '../report/result-schema.js';
 import { toViewEvent } from './describe-event.js';
 import { RunZero } from './run-clock.js';

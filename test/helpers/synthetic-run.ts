@@ -2,7 +2,8 @@
 // so each test states exactly what happened and what the figures must say.
 import type { StatsBucket, StatsResponse } from '../../services/shared/stats-schema.js';
 import type { BackendSeries, ClientSeries, PodRecord, RunData } from '../../scripts/measure/run-data.js';
-import type { LabEvent, PodInfo } from '../../scripts/platforms/platform.js';
+import type { LabEvent } from '../../scripts/model/events.js';
+import type { PodInfo } from '../../scripts/model/k8s.js';
 import { encodeLatencies } from '../../scripts/measure/histogram.js';
 
 export const T0 = 1_700_000_000_000;

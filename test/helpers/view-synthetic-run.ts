@@ -2,7 +2,7 @@
 // through the same LiveView calls the scenario engine makes, and the RunResult such a run writes.
 // Old pods terminate one by one while new ones take over; UNAVAILABLE appears during the swap.
 import type { LivePod, LiveSnapshot, LiveView, RunInfo, StepGate } from '../../scripts/measure/live.js';
-import type { EventType, LabEvent } from '../../scripts/platforms/platform.js';
+import type { EventType, LabEvent } from '../../scripts/model/events.js';
 import type { RunResult, TimelineSecond } from '../../scripts/report/result-schema.js';
 
 export const INFO: RunInfo = {

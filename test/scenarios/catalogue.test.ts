@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { renderOverlay } from '../../scripts/platforms/render.js';
-import type { K8sObject } from '../../scripts/platforms/platform.js';
+import type { K8sObject } from '../../scripts/model/k8s.js';
 import { ROUNDS, findRound } from '../../scripts/scenarios/index.js';
 import { REPO_ROOT } from '../../scripts/scenarios/root.js';
 import { overlayDir, timelineOf, windowsOf, type Anchor, type Knob, type RoundSpec, type VariantSpec } from '../../scripts/scenarios/spec.js';

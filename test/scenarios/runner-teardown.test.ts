@@ -1,7 +1,9 @@
 // The runner always tears down: after a step fails and after an abort, with a platform that records
 // what it was asked to do. (Real runs are in round-N.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { PlatformError, type K8sObject, type LabEvent, type Platform, type PodInfo } from '../../scripts/platforms/platform.js';
+import { PlatformError, type Platform } from '../../scripts/platforms/platform.js';
+import { type K8sObject, type PodInfo } from '../../scripts/model/k8s.js';
+import { type LabEvent } from '../../scripts/model/events.js';
 import { REPO_ROOT } from '../../scripts/scenarios/root.js';
 import { runVariant } from '../../scripts/scenarios/runner.js';
 import { round1 } from '../../scripts/scenarios/round-1-opening.js';

@@ -1,14 +1,9 @@
 // The kind platform: the lab's objects on a real cluster, through kubectl for every change and the
 // API server's watch for every lifecycle event. It acts only on the target the safety rules allow.
-import {
-  LAB_NAMESPACE,
-  monotonicNow,
-  PlatformError,
-  type K8sObject,
-  type LabEvent,
-  type Platform,
-  type PodInfo,
-} from '../platform.js';
+import { LAB_NAMESPACE, type K8sObject, type PodInfo } from '../../model/k8s.js';
+import { monotonicNow } from '../../model/clock.js';
+import { PlatformError, type Platform } from '../platform.js';
+import { type LabEvent } from '../../model/events.js';
 import { clientNodeApi, kubeConfigFor, type KubeApi } from './kube-api.js';
 import * as kubectl from './kubectl.js';
 import { deploymentNames, prepareObjects } from './objects.js';

@@ -1,6 +1,6 @@
 // Every kubectl command the kind platform issues, as data. Each names its context explicitly (the
 // current context never matters) and, where it acts on objects, the lab's namespace.
-import { LAB_NAMESPACE } from '../platform.js';
+import { LAB_NAMESPACE } from '../../model/k8s.js';
 import { assertLabNamespace, type Target } from './safety.js';
 
 /** The field manager the lab's server-side applies are recorded under. */

@@ -1,7 +1,8 @@
 // Turns rendered objects into what the kind platform applies: checked against the safety rules and
 // the typed models, every namespaced object pinned to grpc-lab, the Namespace first and labelled as
 // the lab's, and the lab image replaced when --image names another.
-import { LAB_NAMESPACE, PlatformError, type K8sObject } from '../platform.js';
+import { LAB_NAMESPACE, type K8sObject } from '../../model/k8s.js';
+import { PlatformError } from '../platform.js';
 import { assertObjectsInLabNamespace, LAB_IMAGE, OWNER_LABEL, OWNER_VALUE } from './safety.js';
 import { typedModelProblems } from './typed-models.js';
 

@@ -1,7 +1,8 @@
 // What the lab may touch on a real cluster: context kind-grpc-lab (or one named with --context NAME
 // --yes), namespace grpc-lab, and only namespaced objects of the kinds it renders. Every refusal is
 // one line, raised before any command that changes the cluster.
-import { LAB_NAMESPACE, PlatformError, type K8sObject } from '../platform.js';
+import { LAB_NAMESPACE, type K8sObject } from '../../model/k8s.js';
+import { PlatformError } from '../platform.js';
 
 export const LAB_CLUSTER = 'grpc-lab';
 export const LAB_CONTEXT = `kind-${LAB_CLUSTER}`;

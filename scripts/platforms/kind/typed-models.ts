@@ -3,7 +3,7 @@
 // names a typo (`terminationGracePeriodSecond`) before a cluster ever sees it.
 import * as k8s from '@kubernetes/client-node';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
-import type { K8sObject } from '../platform.js';
+import type { K8sObject } from '../../model/k8s.js';
 
 /** "apps/v1" + "Deployment" -> "V1Deployment"; "autoscaling/v2" + "HorizontalPodAutoscaler" -> "V2HorizontalPodAutoscaler". */
 export function modelName(obj: Pick<K8sObject, 'apiVersion' | 'kind'>): string {

@@ -1,7 +1,8 @@
 // Turns the API server's watch stream into the lab's timeline events. Each tracker remembers what
 // it last saw of every object and emits an event only for a change, so a watch that restarts and
 // replays every object as ADDED produces nothing new.
-import type { LabEvent, PodInfo, PodPhase } from '../platform.js';
+import type { LabEvent } from '../../model/events.js';
+import type { PodInfo, PodPhase } from '../../model/k8s.js';
 
 export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
 

@@ -1,8 +1,8 @@
 // What the dashboard knows about the run, kept so that a page connecting mid-run is sent the
 // whole story so far (one "init" message) and then every change as it happens.
 import type { LiveSnapshot, RunInfo } from '../../measure/live.js';
-import type { LabEvent } from '../../platforms/platform.js';
-import { monotonicNow } from '../../platforms/platform.js';
+import type { LabEvent } from '../../model/events.js';
+import { monotonicNow } from '../../model/clock.js';
 import type { RunResult, VerdictResult } from '../../report/result-schema.js';
 import { toViewEvent, type ViewEvent } from '../describe-event.js';
 import { RunZero } from '../run-clock.js';
