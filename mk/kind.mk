@@ -9,8 +9,8 @@ KIND_CLUSTER := grpc-lab
 KIND_CONFIG := k8s/kind/cluster.yaml
 LAB_IMAGE := grpc-k8s-lab:dev
 HAPROXY_IMAGE := haproxy:2.6
-KIND_PREFLIGHT := bash scripts/platforms/kind/preflight.sh
-KIND_LOAD := bash scripts/platforms/kind/load-image.sh
+KIND_PREFLIGHT := bash scripts/platforms/cluster/preflight.sh
+KIND_LOAD := bash scripts/platforms/cluster/load-image.sh
 
 KUBE_CONTEXT ?=
 YES ?=

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { LAB_CLUSTER, LAB_CONTEXT, LAB_IMAGE } from '../scripts/platforms/kind/safety.js';
+import { LAB_CLUSTER, LAB_CONTEXT, LAB_IMAGE } from '../scripts/platforms/cluster/safety.js';
 import { ROOT, testSubnet } from './helpers/processes.js';
 
 const ENTRYPOINT = path.join(ROOT, 'dist/services/entrypoint.js');

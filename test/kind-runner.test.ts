@@ -2,7 +2,8 @@
 // and every failure as one line naming the command.
 import { describe, expect, it } from 'vitest';
 import { PlatformError } from '../scripts/platforms/platform.js';
-import { describeCommand, execaRunner, RecordingRunner } from '../scripts/platforms/kind/runner.js';
+import { describeCommand, execaRunner } from '../scripts/platforms/cluster/runner.js';
+import { RecordingRunner } from './helpers/recording-runner.js';
 
 const node = process.execPath;
 

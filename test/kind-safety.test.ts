@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlatformError } from '../scripts/platforms/platform.js';
 import { type K8sObject } from '../scripts/model/k8s.js';
-import * as kubectl from '../scripts/platforms/kind/kubectl.js';
+import * as kubectl from '../scripts/platforms/cluster/kubectl.js';
 import {
   assertLabNamespace,
   assertObjectsInLabNamespace,
@@ -12,7 +12,7 @@ import {
   parseKubeconfigView,
   resolveTarget,
   type Target,
-} from '../scripts/platforms/kind/safety.js';
+} from '../scripts/platforms/cluster/safety.js';
 import { kubeconfigJson, OUR_NAMESPACE_JSON } from './helpers/kind-fakes.js';
 
 const KIND_SERVER = 'https://127.0.0.1:41234';

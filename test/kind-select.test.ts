@@ -1,7 +1,7 @@
 // Which platform a run uses, and the sentence that says why, with a probe that answers as told.
 import { describe, expect, it } from 'vitest';
 import { PlatformError } from '../scripts/platforms/platform.js';
-import { RecordingRunner } from '../scripts/platforms/kind/runner.js';
+import { RecordingRunner } from './helpers/recording-runner.js';
 import { choosePlatform, kubectlProbe, type PlatformProbe } from '../scripts/platforms/select.js';
 
 function probe(contexts: string[] | Error, answering: string[] = contexts instanceof Error ? [] : contexts): PlatformProbe & { asked: string[] } {

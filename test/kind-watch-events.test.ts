@@ -2,7 +2,7 @@
 // EndpointSlices changing under them) become exactly the timeline events a report shows.
 import { describe, expect, it } from 'vitest';
 import type { LabEvent } from '../scripts/model/events.js';
-import { deploymentOf, EndpointSliceEvents, KubeletEvents, PodEvents, podInfo, type PodJson } from '../scripts/platforms/kind/watch-events.js';
+import { deploymentOf, EndpointSliceEvents, KubeletEvents, PodEvents, podInfo, type PodJson } from '../scripts/platforms/cluster/watch-events.js';
 import { watchFixture } from './helpers/kind-fakes.js';
 
 const A = 'service-b-6d8f7c9b5d-x7k2p';

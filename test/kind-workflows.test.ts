@@ -91,16 +91,16 @@ describe('.github/workflows/kind.yml', () => {
 describe('make targets the workflows and the README call', () => {
   it('make cluster checks docker, kind and kubectl first, creates the cluster from its config and loads both images', () => {
     const plan = dryRun('cluster');
-    expect(plan.split('\n')[0]).toBe('bash scripts/platforms/kind/preflight.sh docker kind kubectl');
+    expect(plan.split('\n')[0]).toBe('bash scripts/platforms/cluster/preflight.sh docker kind kubectl');
     expect(plan).toContain('kind create cluster --config k8s/kind/cluster.yaml');
     expect(plan).toContain('docker build --tag grpc-k8s-lab:dev .');
-    expect(plan).toContain('bash scripts/platforms/kind/load-image.sh grpc-k8s-lab:dev grpc-lab');
+    expect(plan).toContain('bash scripts/platforms/cluster/load-image.sh grpc-k8s-lab:dev grpc-lab');
     expect(plan).toContain('docker pull haproxy:2.6');
-    expect(plan).toContain('bash scripts/platforms/kind/load-image.sh haproxy:2.6 grpc-lab');
+    expect(plan).toContain('bash scripts/platforms/cluster/load-image.sh haproxy:2.6 grpc-lab');
   });
 
   it('make cluster-down deletes only the lab cluster', () => {
-    expect(dryRun('cluster-down').trim().split('\n')).toEqual(['bash scripts/platforms/kind/preflight.sh kind', 'kind delete cluster --name grpc-lab']);
+    expect(dryRun('cluster-down').trim().split('\n')).toEqual(['bash scripts/platforms/cluster/preflight.sh kind', 'kind delete cluster --name grpc-lab']);
   });
 
   it.each([1, 2, 3, 4, 5])('make scenario-%i PLATFORM=kind runs the lab on kind', (round) => {

@@ -161,7 +161,7 @@ describe.skipIf(!CHROMIUM)('dashboard in headless Chromium', () => {
       await sleep(800); // let the bars finish gliding
       await page.screenshot({ path: path.join(SHOTS, 'dashboard-full.png'), fullPage: true });
       await page.screenshot({ path: path.join(SHOTS, 'dashboard.png'), clip: { x: 0, y: 0, width: 1400, height: 940 } });
-      control.next('terminal');
+      control.next();
       await paused;
 
       // a page opened now gets the whole story so far
@@ -235,7 +235,7 @@ describe.skipIf(!CHROMIUM)('dashboard in headless Chromium', () => {
       // the terminal's Enter (same control) also releases the page's button
       const second = control.waitForNext('Scale B to 20');
       await page.waitForSelector('#next.waiting');
-      expect(control.next('terminal')).toBe(true);
+      expect(control.next()).toBe(true);
       await second;
       await page.waitForSelector('#next[disabled]:not(.waiting)');
       const res = await fetch(new URL('/next', d.url), { method: 'POST' });

@@ -3,6 +3,7 @@
 // The scenario engine takes any Platform, so the override needs no change to the engine.
 import type { K8sObject, PodInfo } from '../../scripts/model/k8s.js';
 import type { LabEvent } from '../../scripts/model/events.js';
+import type { ClusterInfo } from '../../scripts/model/traits.js';
 import type { Platform } from '../../scripts/platforms/platform.js';
 
 export function withReplicas(objects: K8sObject[], deployment: string, replicas: number): K8sObject[] {
@@ -19,7 +20,8 @@ export function withReplicas(objects: K8sObject[], deployment: string, replicas:
 }
 
 export class ReplicasOverride implements Platform {
-  readonly name: Platform['name'];
+  readonly name: string;
+  readonly info: Platform['info'];
 
   constructor(
     private readonly inner: Platform,
@@ -27,6 +29,7 @@ export class ReplicasOverride implements Platform {
     private readonly replicas: number,
   ) {
     this.name = inner.name;
+    this.info = inner.info;
   }
 
   up(objects: K8sObject[], timeoutMs?: number): Promise<void> {
@@ -52,6 +55,12 @@ export class ReplicasOverride implements Platform {
   }
   httpGet(pod: string, port: number, path: string): Promise<string> {
     return this.inner.httpGet(pod, port, path);
+  }
+  clusterInfo(): Promise<ClusterInfo> {
+    return this.inner.clusterInfo();
+  }
+  collectLogs(dir: string): Promise<string[]> {
+    return this.inner.collectLogs(dir);
   }
   down(): Promise<void> {
     return this.inner.down();

@@ -1,6 +1,6 @@
 // The seam to the trainer's view (scripts/view): --ui and --step hand the live run over to it. It
 // is loaded only when asked for, so a plain run never pays for a web server.
-import type { LiveView, StepGate } from '../measure/live.js';
+import type { LiveView, StepGate } from '../model/live.js';
 
 export class ViewUnavailableError extends Error {}
 

@@ -42,9 +42,6 @@ export interface PodRecord {
   deployment: string;
   app: string;
   createdAt: number;
-  /** First and last time the platform listed it. */
-  firstSeen: number;
-  lastSeen: number;
   /** Set when a pod that was listed is listed no more. */
   vanishedAt?: number;
   last: PodInfo;

@@ -3,9 +3,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { KubeApi } from '../../scripts/platforms/kind/kube-api.js';
-import { RecordingRunner } from '../../scripts/platforms/kind/runner.js';
-import type { WatchType } from '../../scripts/platforms/kind/watch-events.js';
+import type { KubeApi } from '../../scripts/platforms/cluster/kube-api.js';
+import { RecordingRunner } from './recording-runner.js';
+import type { WatchType } from '../../scripts/platforms/cluster/watch-events.js';
 import { ROOT } from './processes.js';
 
 export const FIXTURES = path.join(ROOT, 'test/fixtures/kind');

@@ -1,5 +1,5 @@
 // A finished run's result for the reporter tests: one verdict held, one failed, with XML specials.
-import type { RunResult } from '../../scripts/report/result-schema.js';
+import type { RunResult } from '../../scripts/model/result.js';
 
 export function sampleResult(over: Partial<RunResult> = {}): RunResult {
   return {

@@ -1,9 +1,9 @@
 // A synthetic engine for the view tests: a rolling restart of five B pods, second by second, told
 // through the same LiveView calls the scenario engine makes, and the RunResult such a run writes.
 // Old pods terminate one by one while new ones take over; UNAVAILABLE appears during the swap.
-import type { LivePod, LiveSnapshot, LiveView, RunInfo, StepGate } from '../../scripts/measure/live.js';
+import type { LivePod, LiveSnapshot, LiveView, RunInfo, StepGate } from '../../scripts/model/live.js';
 import type { EventType, LabEvent } from '../../scripts/model/events.js';
-import type { RunResult, TimelineSecond } from '../../scripts/report/result-schema.js';
+import type { RunResult, TimelineSecond } from '../../scripts/model/result.js';
 
 export const INFO: RunInfo = {
   round: 2,

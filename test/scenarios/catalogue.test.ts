@@ -6,7 +6,7 @@ import path from 'node:path';
 import { renderOverlay } from '../../scripts/platforms/render.js';
 import type { K8sObject } from '../../scripts/model/k8s.js';
 import { ROUNDS, findRound } from '../../scripts/scenarios/index.js';
-import { REPO_ROOT } from '../../scripts/scenarios/root.js';
+import { PROJECT_ROOT as REPO_ROOT } from '../../services/shared/project-root.js';
 import { overlayDir, timelineOf, windowsOf, type Anchor, type Knob, type RoundSpec, type VariantSpec } from '../../scripts/scenarios/spec.js';
 
 const CATALOGUE: Record<number, string[]> = {

@@ -3,8 +3,8 @@
 import { expect, it } from 'vitest';
 import { randomInt } from 'node:crypto';
 import { LocalPlatform } from '../../scripts/platforms/local/local-platform.js';
-import type { RunResult } from '../../scripts/report/result-schema.js';
-import { REPO_ROOT } from '../../scripts/scenarios/root.js';
+import type { RunResult } from '../../scripts/model/result.js';
+import { PROJECT_ROOT as REPO_ROOT } from '../../services/shared/project-root.js';
 import { runVariant } from '../../scripts/scenarios/runner.js';
 import type { RoundSpec } from '../../scripts/scenarios/spec.js';
 import { oneLabAtATime } from '../helpers/lab-lock.js';

@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { PlatformError, type Platform } from '../../scripts/platforms/platform.js';
 import { type K8sObject, type PodInfo } from '../../scripts/model/k8s.js';
 import { type LabEvent } from '../../scripts/model/events.js';
-import { REPO_ROOT } from '../../scripts/scenarios/root.js';
+import { PROJECT_ROOT as REPO_ROOT } from '../../services/shared/project-root.js';
 import { runVariant } from '../../scripts/scenarios/runner.js';
 import { round1 } from '../../scripts/scenarios/round-1-opening.js';
 import type { RoundSpec } from '../../scripts/scenarios/spec.js';
-import type { LiveView, StepGate } from '../../scripts/measure/live.js';
+import type { LiveView, StepGate } from '../../scripts/model/live.js';
 
 class RecordingPlatform implements Platform {
   readonly name = 'local' as const;

@@ -1,9 +1,10 @@
-// The two API calls the kind platform makes without kubectl: a GET of a raw API path (the pod
-// proxy, pod lists) and a watch that keeps itself alive. The real one uses @kubernetes/client-node
-// with the kubeconfig's credentials for one named context; tests use a fake.
-import http from 'node:http';
-import https from 'node:https';
+// The two API calls the cluster platform makes without kubectl: a GET of a raw API path (the pod
+// proxy, pod lists, /version) and a watch that keeps itself alive. The real one uses
+// @kubernetes/client-node with the kubeconfig's credentials for one named context; tests use a fake.
+import type https from 'node:https';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { httpGet } from '../../lib/http-get.js';
+import { firstLine } from '../../lib/text.js';
 import { PlatformError } from '../platform.js';
 import type { WatchType } from './watch-events.js';
 
@@ -30,10 +31,6 @@ export function kubeConfigFor(context: string): KubeConfig {
   return kc;
 }
 
-function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
-}
-
 /** A watch stream that ends on its own is opened again after this pause, from the last version seen. */
 const RECONNECT_MS = 500;
 
@@ -43,26 +40,13 @@ export function clientNodeApi(kc: KubeConfig): KubeApi {
 
   return {
     async get(path, timeoutMs = 10_000) {
-      const url = new URL(server + path);
-      const opts: https.RequestOptions = { method: 'GET', timeout: timeoutMs };
-      await kc.applyToHTTPSOptions(opts);
-      const request = url.protocol === 'http:' ? http.request : https.request;
-      return new Promise<string>((resolve, reject) => {
-        const req = request(url, opts, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (e) => reject(new PlatformError(`GET ${path}: ${e.message}`)));
-          res.on('end', () => {
-            const body = Buffer.concat(chunks).toString('utf8');
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) resolve(body);
-            else reject(new PlatformError(`GET ${path}: HTTP ${status}${body ? `: ${firstLine(body).slice(0, 200)}` : ''}`));
-          });
-        });
-        req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-        req.on('error', (e) => reject(new PlatformError(`GET ${path}: ${e.message}`)));
-        req.end();
+      const tls: https.RequestOptions = {};
+      await kc.applyToHTTPSOptions(tls);
+      const answer = await httpGet(new URL(server + path), { timeoutMs, tls }).catch((e: Error) => {
+        throw new PlatformError(`GET ${path}: ${e.message}`);
       });
+      if (answer.status >= 200 && answer.status < 300) return answer.body;
+      throw new PlatformError(`GET ${path}: HTTP ${answer.status}${answer.body ? `: ${firstLine(answer.body).slice(0, 200)}` : ''}`);
     },
 
     async watch(path, onEvent, onError) {

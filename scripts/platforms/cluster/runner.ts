@@ -1,6 +1,7 @@
-// The one way the kind platform runs a command: argv in, stdout out, one clear line on failure.
-// A recording runner stands in for tests, so the exact commands each step issues can be asserted.
+// The one way the cluster platform runs a command: argv in, stdout out, one clear line on failure.
+// It is a seam: tests put a recording runner in its place and assert the exact commands issued.
 import { execa } from 'execa';
+import { firstLine } from '../../lib/text.js';
 import { PlatformError } from '../platform.js';
 
 export interface CommandOptions {
@@ -25,10 +26,6 @@ export function describeCommand(argv: readonly string[]): string {
   return argv.filter((a) => !a.startsWith('-')).slice(0, 4).join(' ');
 }
 
-function firstLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
-}
-
 export const execaRunner: CommandRunner = {
   async run(argv, opts = {}) {
     const [file, ...args] = argv;
@@ -41,25 +38,3 @@ export const execaRunner: CommandRunner = {
     throw new PlatformError(`${describeCommand(argv)} failed: ${why}`);
   },
 };
-
-export interface RecordedCommand {
-  argv: string[];
-  input?: string;
-}
-
-/** Replies to a command: its stdout, or an Error to throw. */
-export type Reply = (argv: readonly string[]) => string | Error;
-
-/** Records every command instead of running it, and answers from `reply`. */
-export class RecordingRunner implements CommandRunner {
-  readonly calls: RecordedCommand[] = [];
-
-  constructor(private readonly reply: Reply = () => '') {}
-
-  async run(argv: readonly string[], opts: CommandOptions = {}): Promise<string> {
-    this.calls.push(opts.input === undefined ? { argv: [...argv] } : { argv: [...argv], input: opts.input });
-    const answer = this.reply(argv);
-    if (answer instanceof Error) throw answer;
-    return answer;
-  }
-}

@@ -1,12 +1,28 @@
-// What the lab may touch on a real cluster: context kind-grpc-lab (or one named with --context NAME
-// --yes), namespace grpc-lab, and only namespaced objects of the kinds it renders. Every refusal is
-// one line, raised before any command that changes the cluster.
+// What the lab may touch on a real cluster: one of its own contexts (grpc-lab-node, the lab's
+// single-node Kubernetes, or kind-grpc-lab, its kind cluster), or one named with --context NAME
+// --yes; namespace grpc-lab only, and only namespaced objects of the kinds it renders. Every
+// refusal is one line, raised before any command that changes the cluster.
 import { LAB_NAMESPACE, type K8sObject } from '../../model/k8s.js';
 import { PlatformError } from '../platform.js';
 
-export const LAB_CLUSTER = 'grpc-lab';
-export const LAB_CONTEXT = `kind-${LAB_CLUSTER}`;
+/** The kind cluster `make cluster` creates (mk/kind.mk), and the context kind names after it. */
+export const KIND_CLUSTER = 'grpc-lab';
+export const KIND_CONTEXT = `kind-${KIND_CLUSTER}`;
+/** The context of the lab's own single-node Kubernetes. */
+export const NODE_CONTEXT = 'grpc-lab-node';
+/** The lab's own clusters, safe without --yes, in the order `auto` and `cluster` try them. */
+export const LAB_CONTEXTS: readonly string[] = [NODE_CONTEXT, KIND_CONTEXT];
 export const LAB_IMAGE = 'grpc-k8s-lab:dev';
+
+/** "grpc-lab-node or kind-grpc-lab", for messages. */
+export const LAB_CONTEXTS_TEXT = LAB_CONTEXTS.join(' or ');
+/** How to get a lab cluster, for messages. */
+export const MAKE_CLUSTER_HINT = `make cluster creates ${KIND_CONTEXT}`;
+
+/** Who runs a cluster, from its context's name. */
+export function providerOf(context: string): 'node' | 'kind' | 'other' {
+  return context === NODE_CONTEXT ? 'node' : context === KIND_CONTEXT ? 'kind' : 'other';
+}
 
 /** up() labels the namespace with this; up() and down() delete only a namespace that carries it. */
 export const OWNER_LABEL = 'app.kubernetes.io/managed-by';
@@ -53,11 +69,11 @@ export function parseKubeconfigView(json: string): KubeconfigView {
 }
 
 export interface TargetRequest {
-  /** --context NAME; the lab's own context when absent. */
+  /** --context NAME; the first of the lab's own contexts in the kubeconfig when absent. */
   context?: string;
   /** --yes: the user accepts that the lab deletes and recreates namespace grpc-lab there. */
   yes?: boolean;
-  /** --image REF: replaces grpc-k8s-lab:dev, which only the lab's kind cluster has. */
+  /** --image REF: replaces grpc-k8s-lab:dev, which only the lab's own clusters have. */
   image?: string;
 }
 
@@ -69,30 +85,31 @@ export interface Target {
 
 export function resolveTarget(req: TargetRequest, view: KubeconfigView): Target {
   const named = req.context;
-  if (named !== undefined && named !== LAB_CONTEXT) {
+  if (named !== undefined && !LAB_CONTEXTS.includes(named)) {
     if (!req.yes) {
       throw new PlatformError(`--context ${named} needs --yes: the lab deletes and recreates namespace ${LAB_NAMESPACE} on that cluster`);
     }
     if (!req.image) {
-      throw new PlatformError(`--context ${named} needs --image REF: only the lab's kind cluster has ${LAB_IMAGE}; push it where ${named} can pull it`);
+      throw new PlatformError(`--context ${named} needs --image REF: only the lab's own clusters have ${LAB_IMAGE}; push it where ${named} can pull it`);
     }
   }
-  const context = named ?? LAB_CONTEXT;
-  const server = view.servers.get(context);
-  if (server === undefined) {
-    if (named === undefined && view.currentContext !== '' && view.currentContext !== LAB_CONTEXT) {
+  const context = named ?? LAB_CONTEXTS.find((c) => view.servers.has(c));
+  const server = context === undefined ? undefined : view.servers.get(context);
+  if (context === undefined || server === undefined) {
+    if (named === undefined && view.currentContext !== '' && !LAB_CONTEXTS.includes(view.currentContext)) {
       throw new PlatformError(
-        `the current context is ${view.currentContext} and there is no ${LAB_CONTEXT}: the lab acts only on ${LAB_CONTEXT} (make cluster creates it) or on a context named with --context NAME --yes`,
+        `the current context is ${view.currentContext} and there is no ${LAB_CONTEXTS_TEXT}: the lab acts only on its own clusters (${MAKE_CLUSTER_HINT}) or on a context named with --context NAME --yes`,
       );
     }
-    throw new PlatformError(`no context ${context} in kubeconfig${context === LAB_CONTEXT ? ' (make cluster creates it)' : ''}`);
+    if (named === undefined) throw new PlatformError(`no context ${LAB_CONTEXTS_TEXT} in kubeconfig (${MAKE_CLUSTER_HINT})`);
+    throw new PlatformError(`no context ${named} in kubeconfig${LAB_CONTEXTS.includes(named) ? ` (${MAKE_CLUSTER_HINT})` : ''}`);
   }
   return { context, server, namespace: LAB_NAMESPACE };
 }
 
 /** Printed before anything is applied, so a person sees exactly where the lab is about to act. */
 export function confirmationLine(target: Target): string {
-  return `kind: acting on context ${target.context}, cluster ${target.server}, namespace ${target.namespace}`;
+  return `cluster: acting on context ${target.context}, cluster ${target.server}, namespace ${target.namespace}`;
 }
 
 function objectName(obj: K8sObject): string {

@@ -1,7 +1,10 @@
 // The result of one variant run: what reports/<round>-<variant>.json holds, what the terminal,
 // JUnit and HTML reporters read, and what the README documents. Change them together.
-import type { LabEvent } from '../model/events.js';
-import type { PodInfo } from '../model/k8s.js';
+import type { LabEvent } from './events.js';
+import type { Figures } from './figures.js';
+import type { PodInfo } from './k8s.js';
+import type { Unit } from './metrics.js';
+import type { ClusterInfo } from './traits.js';
 
 export interface VerdictResult {
   name: string;
@@ -11,6 +14,8 @@ export interface VerdictResult {
   expected: string;
   /** The measured value, as a number where the verdict is numeric. */
   measured: number | string | null;
+  /** What `measured` counts, so every reporter formats it the same way (absent in older reports). */
+  unit?: Unit;
   pass: boolean;
 }
 
@@ -39,33 +44,37 @@ export interface TimelineSecond {
   p99Ms: number | null;
 }
 
-export interface RunResult {
+/** The main window's figures a report shows as its headline (newPods: over the whole run). */
+export type HeadlineFigures = Pick<
+  Figures,
+  | 'calls'
+  | 'byCode'
+  | 'errorClasses'
+  | 'errors'
+  | 'podsWithTraffic'
+  | 'podsTotal'
+  | 'perPod'
+  | 'maxMeanShare'
+  | 'latencyMs'
+  | 'newPods'
+  | 'servedByB'
+  | 'attemptsPerCall'
+>;
+
+export interface RunResult extends HeadlineFigures {
   round: number;
   roundName: string;
   variant: string;
-  platform: 'local' | 'kind';
+  /** The registered name of the platform it ran on (local, cluster, ...). */
+  platform: string;
+  /** Where that platform ran it: provider, API server version, context. */
+  cluster: ClusterInfo;
   seed: number;
   /** ISO time the run started. */
   startedAt: string;
   durationS: number;
-  /** Calls A completed (every outcome). */
-  calls: number;
-  byCode: Record<string, number>;
-  errorClasses: Record<string, number>;
-  /** UNAVAILABLE / completed calls. */
+  /** UNAVAILABLE / completed calls; 0 without calls. */
   unavailableRate: number;
-  podsWithTraffic: number;
-  /** B pods that existed during the measurement window. */
-  podsTotal: number;
-  /** OK calls per B pod. */
-  perPod: Record<string, number>;
-  /** Largest per-pod share over the mean share, over the pods that existed (1 = perfectly even). */
-  maxMeanShare: number | null;
-  latencyMs: { p50: number | null; p99: number | null; max: number | null };
-  /** Pods created during the run: seconds from creation to their first served call, or null. */
-  newPods: Record<string, number | null>;
-  /** Calls B pods received (all attempts, shed ones included): retry amplification. */
-  servedByB: number;
   accounting: Accounting;
   verdicts: VerdictResult[];
   events: LabEvent[];
@@ -78,5 +87,7 @@ export interface RunResult {
   kubectl: string[];
   /** Round 5 only: the measured comparison table (protocol -> figure -> value). */
   table?: Record<string, Record<string, number | null>>;
+  /** Set when a verdict or the platform failed: the folder with the pods' logs, the events and the objects. */
+  logs?: string;
   pass: boolean;
 }

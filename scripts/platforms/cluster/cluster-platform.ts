@@ -1,14 +1,19 @@
-// The kind platform: the lab's objects on a real cluster, through kubectl for every change and the
-// API server's watch for every lifecycle event. It acts only on the target the safety rules allow.
-import { LAB_NAMESPACE, type K8sObject, type PodInfo } from '../../model/k8s.js';
+// The cluster platform: the lab's objects on a real Kubernetes cluster (the lab's own node, its
+// kind cluster, or another one named with --context NAME --yes), through kubectl for every change
+// and the API server's watch for every lifecycle event. It acts only on the target the safety
+// rules allow.
 import { monotonicNow } from '../../model/clock.js';
+import type { LabEvent } from '../../model/events.js';
+import { LAB_NAMESPACE, type K8sObject, type PodInfo } from '../../model/k8s.js';
+import type { ClusterInfo } from '../../model/traits.js';
 import { PlatformError, type Platform } from '../platform.js';
-import { type LabEvent } from '../../model/events.js';
+import { writeClusterLogs } from './collect-logs.js';
 import { clientNodeApi, kubeConfigFor, type KubeApi } from './kube-api.js';
 import * as kubectl from './kubectl.js';
 import { deploymentNames, prepareObjects } from './objects.js';
 import { execaRunner, type CommandRunner } from './runner.js';
-import { confirmationLine, namespaceOwnership, parseKubeconfigView, resolveTarget, type Target, type TargetRequest } from './safety.js';
+import { confirmationLine, namespaceOwnership, parseKubeconfigView, providerOf, resolveTarget, type Target, type TargetRequest } from './safety.js';
+import { CLUSTER_TRAITS } from './traits.js';
 import {
   EndpointSliceEvents,
   KubeletEvents,
@@ -20,29 +25,26 @@ import {
   type WatchType,
 } from './watch-events.js';
 
-export interface KindOptions extends TargetRequest {
+export interface ClusterOptions extends TargetRequest {
   /** Where the confirmation line and watch warnings go (stderr by default). */
   print?: (line: string) => void;
 }
 
-export interface KindDeps {
+export interface ClusterDeps {
   runner: CommandRunner;
   /** The API seam for a resolved target. */
   api: (target: Target) => KubeApi;
   now: () => number;
 }
 
-const DEFAULT_UP_TIMEOUT_MS = 300_000;
-const DEFAULT_ROLLOUT_TIMEOUT_MS = 180_000;
-const NAMESPACE_DELETE_TIMEOUT_MS = 120_000;
-
 const PODS_PATH = `/api/v1/namespaces/${LAB_NAMESPACE}/pods`;
 const SLICES_PATH = `/apis/discovery.k8s.io/v1/namespaces/${LAB_NAMESPACE}/endpointslices`;
 const EVENTS_PATH = `/api/v1/namespaces/${LAB_NAMESPACE}/events`;
 
-export class KindPlatform implements Platform {
-  readonly name = 'kind' as const;
-  private readonly deps: KindDeps;
+export class ClusterPlatform implements Platform {
+  readonly name: string = 'cluster';
+  readonly info = CLUSTER_TRAITS;
+  private readonly deps: ClusterDeps;
   private readonly print: (line: string) => void;
   private target: Target | undefined;
   private kubeApi: KubeApi | undefined;
@@ -53,8 +55,8 @@ export class KindPlatform implements Platform {
   private readonly listeners = new Set<(event: LabEvent) => void>();
 
   constructor(
-    private readonly opts: KindOptions = {},
-    deps: Partial<KindDeps> = {},
+    private readonly opts: ClusterOptions = {},
+    deps: Partial<ClusterDeps> = {},
   ) {
     this.deps = {
       runner: deps.runner ?? execaRunner,
@@ -92,7 +94,7 @@ export class KindPlatform implements Platform {
     for (const listener of this.listeners) listener(event);
   }
 
-  async up(objects: K8sObject[], timeoutMs = DEFAULT_UP_TIMEOUT_MS): Promise<void> {
+  async up(objects: K8sObject[], timeoutMs = this.info.timeouts.upMs): Promise<void> {
     const deadline = this.deps.now() + timeoutMs;
     const prepared = prepareObjects(objects, { image: this.opts.image });
     const target = await this.resolve();
@@ -112,7 +114,8 @@ export class KindPlatform implements Platform {
     const ownership = namespaceOwnership(await this.run(kubectl.getNamespace(target)), target);
     this.touched = true;
     if (ownership === 'absent') return;
-    await this.run(kubectl.deleteNamespace(target, NAMESPACE_DELETE_TIMEOUT_MS), undefined, NAMESPACE_DELETE_TIMEOUT_MS + 5000);
+    const timeoutMs = this.info.timeouts.downMs;
+    await this.run(kubectl.deleteNamespace(target, timeoutMs), undefined, timeoutMs + 5000);
   }
 
   private unwatch(): void {
@@ -136,7 +139,7 @@ export class KindPlatform implements Platform {
         path,
         (type, obj) => translate(type, obj, this.deps.now()).forEach((e) => this.emit(e)),
         (err) => {
-          if (!warned) this.print(`kind: watching ${what} failed (${err.message}); reconnecting, events may be missing`);
+          if (!warned) this.print(`cluster: watching ${what} failed (${err.message}); reconnecting, events may be missing`);
           warned = true;
         },
       );
@@ -149,7 +152,7 @@ export class KindPlatform implements Platform {
     this.emit({ t: this.deps.now(), type: 'rollout-started', deployment });
   }
 
-  async waitForRollout(deployment: string, timeoutMs = DEFAULT_ROLLOUT_TIMEOUT_MS): Promise<void> {
+  async waitForRollout(deployment: string, timeoutMs = this.info.timeouts.rolloutMs): Promise<void> {
     await this.run(kubectl.rolloutStatus(await this.resolve(), deployment, timeoutMs), undefined, timeoutMs + 5000);
     this.emit({ t: this.deps.now(), type: 'rollout-completed', deployment });
   }
@@ -180,13 +183,27 @@ export class KindPlatform implements Platform {
     return (await this.api()).get(`${PODS_PATH}/${pod}:${port}/proxy/${path.replace(/^\/+/, '')}`);
   }
 
+  async clusterInfo(): Promise<ClusterInfo> {
+    const target = await this.resolve();
+    let serverVersion: string | null = null;
+    try {
+      serverVersion = (await this.getJson<{ gitVersion?: string }>('/version')).gitVersion ?? null;
+    } catch {
+      // A report without the version is still a report: the run itself went through this server.
+    }
+    return { provider: providerOf(target.context), serverVersion, context: target.context };
+  }
+
+  /** Reads the namespace as it is: call it before down(), which deletes it. */
+  async collectLogs(dir: string): Promise<string[]> {
+    if (!this.touched || !this.target) return [];
+    const pods = await this.pods().catch(() => [] as PodInfo[]);
+    return writeClusterLogs(dir, this.target, pods.map((p) => p.name), this.deps.runner);
+  }
+
   async down(): Promise<void> {
     this.unwatch();
     if (!this.touched || !this.target) return;
     await this.deleteLabNamespace(this.target);
   }
-}
-
-export function createKindPlatform(opts: KindOptions = {}, deps: Partial<KindDeps> = {}): KindPlatform {
-  return new KindPlatform(opts, deps);
 }

@@ -1,6 +1,6 @@
 // Resolves a spec's windows (anchored on the run's start, its end and step marks) to time ranges.
-import type { TimeRange } from '../measure/run-data.js';
-import type { Anchor, WindowSpec } from './spec.js';
+import type { Anchor, WindowSpec } from '../model/spec.js';
+import type { TimeRange } from './run-data.js';
 
 export interface RunClock {
   t0: number;

@@ -1,4 +1,4 @@
-// Every kubectl command the kind platform issues, as data. Each names its context explicitly (the
+// Every kubectl command the cluster platform issues, as data. Each names its context explicitly (the
 // current context never matters) and, where it acts on objects, the lab's namespace.
 import { LAB_NAMESPACE } from '../../model/k8s.js';
 import { assertLabNamespace, type Target } from './safety.js';
@@ -41,3 +41,12 @@ export const rolloutRestart = (target: Target, deployment: string): string[] =>
 
 export const scale = (target: Target, deployment: string, replicas: number): string[] =>
   inNamespace(target, 'scale', `deployment/${deployment}`, `--replicas=${replicas}`);
+
+/** The pod's log, every container; `previous`: of the container that ran before the last restart. */
+export const logs = (target: Target, pod: string, previous = false): string[] =>
+  inNamespace(target, 'logs', pod, '--all-containers=true', '--timestamps=true', ...(previous ? ['--previous=true'] : []));
+
+export const getEvents = (target: Target): string[] => inNamespace(target, 'get', 'events', '--output=yaml');
+
+/** Everything the lab created, as the API server holds it, with the EndpointSlices `all` leaves out. */
+export const getObjects = (target: Target): string[] => inNamespace(target, 'get', 'all,endpointslices,configmaps', '--output=yaml');

@@ -1,7 +1,8 @@
 // What the engine tells a live view (terminal or web) while a variant runs. The engine calls
-// `update` once per second and `event` for every platform event; views only read.
-import type { LabEvent } from '../model/events.js';
-import type { RunResult, VerdictResult } from '../report/result-schema.js';
+// `update` once per second and `event` for every platform event; views only read. Each snapshot
+// carries the run's t0, so a view places events on the same time axis as the engine.
+import type { LabEvent } from './events.js';
+import type { RunResult, VerdictResult } from './result.js';
 
 export type LivePodState = 'Pending' | 'Ready' | 'NotReady' | 'Terminating' | 'Gone';
 
@@ -20,7 +21,9 @@ export interface LivePod {
 export interface LiveSnapshot {
   round: number;
   variant: string;
-  /** Seconds since the run started. */
+  /** Unix ms of s = 0, on the events' clock: the moment the load started, everything up. */
+  t0: number;
+  /** Seconds since t0. */
   s: number;
   /** Calls completed in the last second, by outcome. */
   rates: { ok: number; unavailable: number; cancelled: number; other: number };
@@ -35,6 +38,7 @@ export interface RunInfo {
   roundName: string;
   title: string;
   variant: string;
+  /** The registered name of the platform. */
   platform: string;
   symptom: string;
 }
