@@ -10,7 +10,7 @@ import { ROUNDS } from '../scripts/scenarios/index.js';
 import { plannedSeconds, timelineOf } from '../scripts/scenarios/spec.js';
 import { platforms } from '../scripts/platforms/index.js';
 import { round } from './lib/numbers.js';
-import { BenchError, built, ROOT, spawnFollowed, spawnNode, succeeded, type Proc } from './lib/processes.js';
+import { BenchError, built, PROJECT_ROOT, spawnFollowed, spawnNode, succeeded, type Proc } from './lib/processes.js';
 import { mib, TreeMemorySampler } from './lib/proc-memory.js';
 import { checked, type BenchContext, type BenchRun, type Figure } from './lib/report.js';
 
@@ -97,7 +97,7 @@ function spawnMake(args: string[]): Proc {
 }
 
 function buildStamp(): number {
-  const file = path.join(ROOT, 'dist/.build-stamp');
+  const file = path.join(PROJECT_ROOT, 'dist/.build-stamp');
   return existsSync(file) ? statSync(file).mtimeMs : 0;
 }
 

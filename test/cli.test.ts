@@ -4,15 +4,15 @@ import { execFile, spawn } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 import { ROUNDS } from '../scripts/scenarios/index.js';
 import { oneLabAtATime } from './helpers/lab-lock.js';
 
-const LAB = path.join(ROOT, 'dist/scripts/cli/lab.js');
+const LAB = path.join(PROJECT_ROOT, 'dist/scripts/cli/lab.js');
 
 function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [LAB, ...args], { cwd: ROOT, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [LAB, ...args], { cwd: PROJECT_ROOT, timeout: 30_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
     });
   });
@@ -79,7 +79,7 @@ describe('lab run, interrupted', () => {
   it('tears everything down on Ctrl-C and exits 130', () => oneLabAtATime(async () => {
     const octet = 236;
     const child = spawn(process.execPath, [LAB, 'run', '3', '--variant', 'broken', '--platform', 'local', '--reports', os.tmpdir()], {
-      cwd: ROOT,
+      cwd: PROJECT_ROOT,
       env: { ...process.env, LAB_LOCAL_OCTET: String(octet) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

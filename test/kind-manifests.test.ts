@@ -10,9 +10,9 @@ import { prepareObjects } from '../scripts/platforms/cluster/objects.js';
 import { fieldDifferences, modelName, typedModelProblems } from '../scripts/platforms/cluster/typed-models.js';
 import { renderOverlay } from '../scripts/platforms/render.js';
 import { overlayWith, removeOverlays } from './helpers/kind-fakes.js';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 
-const K8S = path.join(ROOT, 'k8s');
+const K8S = path.join(PROJECT_ROOT, 'k8s');
 
 function subdirs(dir: string): string[] {
   try {
@@ -54,8 +54,8 @@ describe('typed-model round trip of every overlay', () => {
     expectCleanRoundTrip(await renderOverlay(await overlayWith([component])));
   });
 
-  it.runIf(scenarios.length > 0).each(scenarios.map((s) => path.relative(ROOT, s)))('%s', async (overlay) => {
-    expectCleanRoundTrip(await renderOverlay(path.join(ROOT, overlay)));
+  it.runIf(scenarios.length > 0).each(scenarios.map((s) => path.relative(PROJECT_ROOT, s)))('%s', async (overlay) => {
+    expectCleanRoundTrip(await renderOverlay(path.join(PROJECT_ROOT, overlay)));
   });
 });
 

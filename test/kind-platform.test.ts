@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformError } from '../scripts/platforms/platform.js';
 import { type K8sObject } from '../scripts/model/k8s.js';
 import { type LabEvent } from '../scripts/model/events.js';
-import { KindPlatform } from '../scripts/platforms/cluster/cluster-platform.js';
+import { ClusterPlatform } from '../scripts/platforms/cluster/cluster-platform.js';
 import type { RecordingRunner } from './helpers/recording-runner.js';
 import { renderOverlay } from '../scripts/platforms/render.js';
 import { FakeApi, kubeconfigJson, OUR_NAMESPACE_JSON, overlayWith, removeOverlays, scriptedRunner, watchFixture, type ClusterScript } from './helpers/kind-fakes.js';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 
 const CTX = '--context=kind-grpc-lab';
 const NS = '--namespace=grpc-lab';
@@ -21,24 +21,24 @@ let base: K8sObject[];
 let withProxy: K8sObject[];
 
 beforeAll(async () => {
-  base = await renderOverlay(path.join(ROOT, 'k8s/base'));
+  base = await renderOverlay(path.join(PROJECT_ROOT, 'k8s/base'));
   withProxy = await renderOverlay(await overlayWith(['l7-proxy']));
 });
 afterAll(removeOverlays);
 
 interface Rig {
-  platform: KindPlatform;
+  platform: ClusterPlatform;
   runner: RecordingRunner;
   api: FakeApi;
   printed: Array<{ line: string; afterCalls: number }>;
 }
 
-function rig(script: ClusterScript = {}, opts: ConstructorParameters<typeof KindPlatform>[0] = {}, answers: Record<string, string> = {}): Rig {
+function rig(script: ClusterScript = {}, opts: ConstructorParameters<typeof ClusterPlatform>[0] = {}, answers: Record<string, string> = {}): Rig {
   const runner = scriptedRunner(script);
   const api = new FakeApi(answers);
   const printed: Rig['printed'] = [];
   let clock = 1_000;
-  const platform = new KindPlatform(
+  const platform = new ClusterPlatform(
     { ...opts, print: (line) => printed.push({ line, afterCalls: runner.calls.length }) },
     { runner, api: () => api, now: () => (clock += 10) },
   );

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 
 interface Step {
   uses?: string;
@@ -19,10 +19,10 @@ interface Workflow {
 }
 
 function workflow(name: string): Workflow {
-  return parse(readFileSync(path.join(ROOT, '.github/workflows', name), 'utf8')) as Workflow;
+  return parse(readFileSync(path.join(PROJECT_ROOT, '.github/workflows', name), 'utf8')) as Workflow;
 }
 
-const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
 const kindSection = readme.slice(readme.indexOf('<!-- section:kind -->'), readme.indexOf('<!-- /section:kind -->'));
 
 function runs(w: Workflow): string[] {
@@ -35,7 +35,7 @@ function uses(w: Workflow): string[] {
 
 /** What `make -n TARGET` would run (nothing is run); throws with make's message when it cannot. */
 function dryRun(...args: string[]): string {
-  const r = spawnSync('make', ['-n', '--no-print-directory', ...args], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync('make', ['-n', '--no-print-directory', ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`make -n ${args.join(' ')}: ${r.stderr.trim()}`);
   return r.stdout;
 }

@@ -77,8 +77,6 @@ export function podRecord(name: string, createdS: number, opts: { vanishedS?: nu
     deployment,
     app: deployment,
     createdAt: info.createdAt,
-    firstSeen: info.createdAt,
-    lastSeen: info.createdAt,
     ...(opts.vanishedS === undefined ? {} : { vanishedAt: T0 + opts.vanishedS * 1000 }),
     last: info,
   };

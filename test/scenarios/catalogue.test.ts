@@ -6,7 +6,7 @@ import path from 'node:path';
 import { renderOverlay } from '../../scripts/platforms/render.js';
 import type { K8sObject } from '../../scripts/model/k8s.js';
 import { ROUNDS, findRound } from '../../scripts/scenarios/index.js';
-import { PROJECT_ROOT as REPO_ROOT } from '../../services/shared/project-root.js';
+import { PROJECT_ROOT } from '../../services/shared/project-root.js';
 import { overlayDir, timelineOf, windowsOf, type Anchor, type Knob, type RoundSpec, type VariantSpec } from '../../scripts/scenarios/spec.js';
 
 const CATALOGUE: Record<number, string[]> = {
@@ -63,7 +63,7 @@ describe('the catalogue', () => {
   it.each(variants.map(([r, v]) => [overlayDir(r, v.name), r, v] as const))(
     '%s renders and sets every number its spec explains',
     async (dir, round, variant) => {
-      const objects = await renderOverlay(path.join(REPO_ROOT, dir));
+      const objects = await renderOverlay(path.join(PROJECT_ROOT, dir));
       for (const d of [...round.clients, round.backend]) expect(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === d)).toBe(true);
       // A variant's own knobs override the round's for the same setting.
       const key = (k: Knob): string => `${k.deployment}/${k.env ?? 'replicas'}`;
