@@ -55,7 +55,7 @@ describe('lab CLI', () => {
     [['run', '3', '--bogus'], /^lab: Unknown option '--bogus'$/],
     [['run', '3', '--seed=-1'], /^lab: --seed -1: expected a whole number/],
     [['run', '3', '--seed', '-1'], /^lab: Option '--seed' argument is ambiguous$/],
-    [['run', '3', '--platform', 'mars'], /^lab: --platform mars: expected local, kind or auto$/],
+    [['run', '3', '--platform', 'mars'], /^lab: --platform mars: expected cluster \(or kind\), local or auto$/],
     [['run'], /^lab: lab run needs exactly one round/],
     [['run', '3', '--yes'], /^lab: --yes only applies with --context NAME$/],
     [['render', '3'], /^lab: lab render needs --variant V/],
@@ -71,7 +71,7 @@ describe('lab CLI', () => {
   it('exits 3 with one line when the platform cannot be used', async () => {
     const { code, stderr } = await lab('run', '3', '--variant', 'broken', '--context', 'no-such-context-for-the-lab', '--yes', '--image', 'x:1');
     expect(code).toBe(3);
-    expectOneLine(stderr, /^lab: platform failed: kind: no no-such-context-for-the-lab context in kubeconfig$/);
+    expectOneLine(stderr, /^lab: platform failed: cluster: no no-such-context-for-the-lab context in kubeconfig$/);
   });
 });
 
