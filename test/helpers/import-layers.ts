@@ -39,26 +39,25 @@ function layerOf(file: string): number | undefined {
 
 /** The rule an import breaks, or null. */
 export function brokenRule({ from, to }: ImportEdge): string | null {
-  const [fromTop, fromPart, fromSub] = from.split('/');
-  const [toTop, toPart, toSub] = to.split('/');
-  if (fromTop === 'services') {
-    if (toTop === 'scripts') return 'services never import scripts';
-    if (toTop === 'services' && toPart !== fromPart && toPart !== 'shared') return `services/${fromPart} imports only itself and services/shared`;
+  const source = from.split('/');
+  const target = to.split('/');
+  if (source[0] === 'services') {
+    if (target[0] === 'scripts') return 'services never import scripts';
+    if (target[0] === 'services' && target[1] !== source[1] && target[1] !== 'shared') return `services/${source[1]} imports only itself and services/shared`;
     return null;
   }
-  if (fromTop !== 'scripts') return null;
-  if (toTop === 'services' && toPart !== 'shared') return 'scripts read the services only through services/shared';
-  if (toTop !== 'scripts') return null;
+  if (source[0] !== 'scripts') return null;
+  if (target[0] === 'services' && target[1] !== 'shared') return 'scripts read the services only through services/shared';
+  if (target[0] !== 'scripts') return null;
   const a = layerOf(from);
   const b = layerOf(to);
   if (a === undefined || b === undefined) return `${a === undefined ? from : to} is in no layer`;
   if (b > a) return `${LAYERS[a].join('/')} imports ${LAYERS[b].join('/')}, a layer above it`;
-  if (fromPart === 'platforms' && toPart === 'platforms') {
-    const fromFolder = to.split('/').length > 3 && from.split('/').length > 3 ? fromSub : undefined;
-    if (fromFolder !== undefined && toSub !== fromFolder) return 'one platform never imports another';
-    if (from.split('/').length === 3 && to.split('/').length > 3 && path.posix.basename(to) !== 'provider.ts') {
-      return 'the neutral platform code reaches a platform only through its provider.ts';
-    }
+  if (source[1] === 'platforms' && target[1] === 'platforms' && target.length > 3) {
+    // scripts/platforms/<one>/file.ts: a platform's own folder
+    const ownFolder = source.length > 3 ? source[2] : undefined;
+    if (ownFolder !== undefined && target[2] !== ownFolder) return 'one platform never imports another';
+    if (ownFolder === undefined && target[target.length - 1] !== 'provider.ts') return 'the neutral platform code reaches a platform only through its provider.ts';
   }
   return null;
 }
