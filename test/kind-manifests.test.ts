@@ -36,7 +36,7 @@ afterAll(removeOverlays);
 function expectCleanRoundTrip(objects: K8sObject[]): void {
   expect(objects.length).toBeGreaterThan(0);
   expect(objects.flatMap(typedModelProblems)).toEqual([]);
-  // and the kind platform accepts them: lab namespace only, known kinds only
+  // and the cluster platform accepts them: lab namespace only, known kinds only
   expect(() => prepareObjects(objects)).not.toThrow();
 }
 

@@ -1,4 +1,4 @@
-// The command runner the kind platform uses for kubectl, on real processes: stdout back, stdin in,
+// The command runner the cluster platform uses for kubectl, on real processes: stdout back, stdin in,
 // and every failure as one line naming the command.
 import { describe, expect, it } from 'vitest';
 import { PlatformError } from '../scripts/platforms/platform.js';

@@ -1,5 +1,5 @@
-// What each SHUTDOWN_MODE does to calls in flight when B gets SIGTERM under load (DESIGN.md
-// section 5, round 2). Real process, real signal, real connections.
+// What each SHUTDOWN_MODE does to calls in flight when B gets SIGTERM under load (what round 2
+// compares). Real process, real signal, real connections.
 import http from 'node:http';
 import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';

@@ -1,5 +1,5 @@
-// The scenario specs against DESIGN.md's catalogue and against their own overlays: every variant
-// exists, every overlay renders, every number a spec explains is the number its overlay sets, and
+// The scenario specs against the README's catalogue of rounds and against their own overlays:
+// every variant exists, every overlay renders, every number a spec explains is the number its overlay sets, and
 // every window and verdict points at something the timeline defines.
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
@@ -31,7 +31,7 @@ function knobValue(objects: K8sObject[], knob: Knob): string | number | undefine
 const variants = ROUNDS.flatMap((r) => r.variants.map((v) => [r, v] as [RoundSpec, VariantSpec]));
 
 describe('the catalogue', () => {
-  it('has every round and variant of DESIGN.md section 3, in order', () => {
+  it('has every round and variant the README lists, in order', () => {
     expect(ROUNDS.map((r) => r.round)).toEqual([1, 2, 3, 4, 5]);
     for (const r of ROUNDS) expect(r.variants.map((v) => v.name)).toEqual(CATALOGUE[r.round]);
   });

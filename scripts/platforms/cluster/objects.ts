@@ -1,4 +1,4 @@
-// Turns rendered objects into what the kind platform applies: checked against the safety rules and
+// Turns rendered objects into what the cluster platform applies: checked against the safety rules and
 // the typed models, every namespaced object pinned to grpc-lab, the Namespace first and labelled as
 // the lab's, and the lab image replaced when --image names another.
 import { LAB_NAMESPACE, type K8sObject } from '../../model/k8s.js';
