@@ -1,4 +1,4 @@
-// The scenario specs against the README's catalogue of rounds and against their own overlays:
+// The scenario specs against the catalogue of rounds (the README's "The rounds") and against their own overlays:
 // every variant exists, every overlay renders, every number a spec explains is the number its overlay sets, and
 // every window and verdict points at something the timeline defines.
 import { describe, expect, it } from 'vitest';
