@@ -6,15 +6,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LabEvent } from '../scripts/model/events.js';
-import type { K8sObject, PodInfo } from '../scripts/model/k8s.js';
 import type { RunResult } from '../scripts/model/result.js';
 import type { ClusterInfo, PlatformTraits } from '../scripts/model/traits.js';
 import { main } from '../scripts/cli/lab.js';
 import { platforms } from '../scripts/platforms/index.js';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
 import { LOCAL_TRAITS } from '../scripts/platforms/local/traits.js';
-import type { Platform } from '../scripts/platforms/platform.js';
+import { WrappedPlatform } from '../scripts/platforms/wrapped.js';
 import { oneLabAtATime } from './helpers/lab-lock.js';
 
 /**
@@ -24,44 +22,12 @@ import { oneLabAtATime } from './helpers/lab-lock.js';
  */
 const STAND_IN_TRAITS: PlatformTraits = { ...LOCAL_TRAITS, dnsCacheSeconds: 2, endpointViews: ['endpoints'] };
 
-class StandInPlatform implements Platform {
-  readonly name = 'stand-in';
-  readonly info = STAND_IN_TRAITS;
+class StandInPlatform extends WrappedPlatform {
+  override readonly name = 'stand-in';
+  override readonly info = STAND_IN_TRAITS;
 
-  constructor(private readonly inner: LocalPlatform) {}
-
-  up(objects: K8sObject[], timeoutMs?: number): Promise<void> {
-    return this.inner.up(objects, timeoutMs);
-  }
-  rolloutRestart(deployment: string): Promise<void> {
-    return this.inner.rolloutRestart(deployment);
-  }
-  waitForRollout(deployment: string, timeoutMs?: number): Promise<void> {
-    return this.inner.waitForRollout(deployment, timeoutMs);
-  }
-  scale(deployment: string, replicas: number): Promise<void> {
-    return this.inner.scale(deployment, replicas);
-  }
-  pods(): Promise<PodInfo[]> {
-    return this.inner.pods();
-  }
-  onEvent(listener: (event: LabEvent) => void): () => void {
-    return this.inner.onEvent(listener);
-  }
-  events(): LabEvent[] {
-    return this.inner.events();
-  }
-  httpGet(pod: string, port: number, urlPath: string): Promise<string> {
-    return this.inner.httpGet(pod, port, urlPath);
-  }
-  async clusterInfo(): Promise<ClusterInfo> {
+  override async clusterInfo(): Promise<ClusterInfo> {
     return { provider: 'other', serverVersion: 'stand-in-1', context: null };
-  }
-  collectLogs(dir: string): Promise<string[]> {
-    return this.inner.collectLogs(dir);
-  }
-  down(): Promise<void> {
-    return this.inner.down();
   }
 }
 

@@ -1,6 +1,6 @@
-// The scenario specs against the catalogue of rounds (the README's "The rounds") and against their own overlays:
-// every variant exists, every overlay renders, every number a spec explains is the number its overlay sets, and
-// every window and verdict points at something the timeline defines.
+// The scenario specs against the catalogue of rounds (the README's "The rounds") and against their
+// own overlays: every variant exists, every overlay renders, every number a spec explains is the
+// number its overlay sets, and every window and verdict points at something the timeline defines.
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { renderOverlay } from '../../scripts/platforms/render.js';

@@ -1,26 +1,10 @@
 // What a real cluster is, for the specs and the runner (see model/traits.ts).
-import type { EventType } from '../../model/events.js';
+import { PLATFORM_EVENT_TYPES } from '../../model/events.js';
 import type { PlatformTraits } from '../../model/traits.js';
 
-/** What the API server shows: the kubelet keeps SIGKILL to itself (an exit code 137 tells of it). */
-const API_SERVER_EVENTS: readonly EventType[] = [
-  'pod-created',
-  'pod-ready',
-  'pod-not-ready',
-  'pod-deleted',
-  'prestop-started',
-  'sigterm-sent',
-  'pod-exited',
-  'pod-restarted',
-  'endpoint-added',
-  'endpoint-removed',
-  'scaled',
-  'rollout-started',
-  'rollout-completed',
-];
-
 export const CLUSTER_TRAITS: PlatformTraits = {
-  events: API_SERVER_EVENTS,
+  // What the API server shows: the kubelet keeps SIGKILL to itself (an exit code 137 tells of it).
+  events: PLATFORM_EVENT_TYPES.filter((t) => t !== 'sigkill-sent'),
   // kube-proxy's and CoreDNS's own moments happen inside the nodes, out of the lab's sight.
   endpointViews: ['endpoints'],
   // kubeadm's (and kind's) CoreDNS runs with `cache 30`.

@@ -1,27 +1,10 @@
 // What the local platform is, for the specs and the runner (see model/traits.ts).
-import type { EventType } from '../../model/events.js';
+import { PLATFORM_EVENT_TYPES } from '../../model/events.js';
 import type { PlatformTraits } from '../../model/traits.js';
-
-const EVERY_POD_AND_ENDPOINT_EVENT: readonly EventType[] = [
-  'pod-created',
-  'pod-ready',
-  'pod-not-ready',
-  'pod-deleted',
-  'prestop-started',
-  'sigterm-sent',
-  'sigkill-sent',
-  'pod-exited',
-  'pod-restarted',
-  'endpoint-added',
-  'endpoint-removed',
-  'scaled',
-  'rollout-started',
-  'rollout-completed',
-];
 
 export const LOCAL_TRAITS: PlatformTraits = {
   // It runs the kubelet, kube-proxy and DNS itself, so it sees every step of each.
-  events: EVERY_POD_AND_ENDPOINT_EVENT,
+  events: PLATFORM_EVENT_TYPES,
   endpointViews: ['endpoints', 'proxy', 'dns'],
   // The lab DNS answers from the current endpoints (after its propagation delay): no cache.
   dnsCacheSeconds: 0,
