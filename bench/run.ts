@@ -15,7 +15,7 @@ import { proxyOverhead } from './proxy-overhead.js';
 import { scale } from './scale.js';
 import { suiteSelection, suiteTime } from './suite-time.js';
 import { cpuPressurePct, loadAverage, machine, sameMachine, type Machine } from './lib/machine.js';
-import { ROOT } from './lib/processes.js';
+import { PROJECT_ROOT } from './lib/processes.js';
 import { markdown, table, type BenchContext, type BenchOutcome, type BenchRun } from './lib/report.js';
 
 const BENCHES: Record<string, { run: (ctx: BenchContext) => Promise<BenchRun>; what: string }> = {
@@ -32,7 +32,7 @@ interface Results {
   benches: Record<string, BenchOutcome>;
 }
 
-const RESULTS_FILE = path.join(ROOT, 'bench/results.json');
+const RESULTS_FILE = path.join(PROJECT_ROOT, 'bench/results.json');
 
 function fail(message: string): never {
   process.stderr.write(`bench: ${message}\n`);
@@ -57,7 +57,7 @@ function context(bench: string, roles: Set<string>): BenchContext {
     nodeArgs: (role) => {
       if (!roles.has(role)) return [];
       // One directory per role: Node names each profile CPU.<date>.<pid>...cpuprofile itself.
-      const dir = path.join(ROOT, 'reports/bench-profiles', bench, role);
+      const dir = path.join(PROJECT_ROOT, 'reports/bench-profiles', bench, role);
       mkdirSync(dir, { recursive: true });
       return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
     },

@@ -6,12 +6,13 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
-import { monotonicNow, type LabEvent } from '../scripts/platforms/platform.js';
+import { monotonicNow } from '../scripts/model/clock.js';
+import { type LabEvent } from '../scripts/model/events.js';
 import { round3 } from '../scripts/scenarios/round-3-constraint.js';
 import { renderVariant, runVariant } from '../scripts/scenarios/runner.js';
 import { findVariant } from '../scripts/scenarios/index.js';
 import { round } from './lib/numbers.js';
-import { ROOT } from './lib/processes.js';
+import { PROJECT_ROOT } from './lib/processes.js';
 import { mib, treePssBytes, TreeMemorySampler, type MemoryPeak } from './lib/proc-memory.js';
 import { ReplicasOverride, withReplicas } from './lib/replicas-override.js';
 import { checked, type BenchContext, type BenchRun, type Figure } from './lib/report.js';
@@ -73,7 +74,7 @@ export async function scale(ctx: BenchContext): Promise<BenchRun> {
 }
 
 async function bringUp(bPods: number): Promise<SizeResult> {
-  const objects = withReplicas(await renderVariant(ROOT, round3, findVariant(round3, 'broken'), SEED), BACKEND, bPods);
+  const objects = withReplicas(await renderVariant(PROJECT_ROOT, round3, findVariant(round3, 'broken'), SEED), BACKEND, bPods);
   const platform = new LocalPlatform({ octet: octet(), seed: SEED });
   const sampler = new TreeMemorySampler(process.pid);
   const t0 = monotonicNow();
@@ -115,7 +116,7 @@ async function roundAtScale(variantName: string, log: (line: string) => void): P
   const platform = new ReplicasOverride(new LocalPlatform({ octet: octet(), seed: SEED }), BACKEND, VERDICT_REPLICAS);
   const sampler = new TreeMemorySampler(process.pid);
   try {
-    const r = await runVariant({ platform, round: round3, variant: findVariant(round3, variantName), seed: SEED, root: ROOT, log });
+    const r = await runVariant({ platform, round: round3, variant: findVariant(round3, variantName), seed: SEED, root: PROJECT_ROOT, log });
     return {
       variant: variantName,
       bPods: VERDICT_REPLICAS,

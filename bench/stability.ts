@@ -3,22 +3,23 @@
 // headline figures. A broken variant must reproduce its failure every time, a fixed one must be
 // clean every time: anything below N/N here is a flaky lesson.
 //
-//   node dist/bench/stability.js [--runs N] [--rounds 1,3] [--variant V] [--platform local|kind]
+//   node dist/bench/stability.js [--runs N] [--rounds 1,3] [--variant V] [--platform local|cluster|kind]
 import { parseArgs } from 'node:util';
 import { ROUNDS, findRound, findVariant } from '../scripts/scenarios/index.js';
-import { REPO_ROOT } from '../scripts/scenarios/root.js';
+import { platforms } from '../scripts/platforms/index.js';
+import type { PlatformChoice } from '../scripts/platforms/registry.js';
 import { runVariant } from '../scripts/scenarios/runner.js';
-import { createPlatform } from '../scripts/cli/platforms.js';
 import { table } from '../scripts/report/terminal.js';
 import { writeJsonReport } from '../scripts/report/json.js';
-import type { RunResult } from '../scripts/report/result-schema.js';
+import type { RunResult } from '../scripts/model/result.js';
 import type { RoundSpec, VariantSpec } from '../scripts/scenarios/spec.js';
 
 interface Options {
   runs: number;
   rounds: RoundSpec[];
   variant?: string;
-  platform: 'local' | 'kind';
+  /** A registered platform's name or alias. */
+  platform: string;
   firstSeed: number;
   octet: number;
 }
@@ -37,7 +38,7 @@ function options(): Options {
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs}: expected a whole number >= 1`);
-  if (values.platform !== 'local' && values.platform !== 'kind') throw new Error(`--platform ${values.platform}: expected local or kind`);
+  if (!platforms.find(values.platform)) throw new Error(`--platform ${values.platform}: expected ${platforms.describe()}`);
   const rounds = values.rounds ? values.rounds.split(',').map((r) => findRound(r)) : [...ROUNDS];
   if (values.variant) for (const r of rounds) findVariant(r, values.variant);
   return { runs, rounds, variant: values.variant, platform: values.platform, firstSeed: Number(values.seed), octet: Number(values.octet) };
@@ -60,7 +61,7 @@ function summarise(round: RoundSpec, variant: VariantSpec, results: RunResult[])
     `UNAVAILABLE ${fmt(results.map((r) => r.unavailableRate * 100))}%`,
     `p99 ${fmt(results.map((r) => r.latencyMs.p99 ?? NaN).filter(Number.isFinite), 0)} ms`,
     `pods ${fmt(results.map((r) => r.podsWithTraffic), 0)}`,
-    `B/A ${fmt(results.filter((r) => r.calls).map((r) => r.servedByB / r.calls))}`,
+    `B/A ${fmt(results.flatMap((r) => (r.attemptsPerCall === null ? [] : [r.attemptsPerCall])))}`,
     `duration ${fmt(results.map((r) => r.durationS), 1)} s`,
   ].join(', ');
   return [`round ${round.round} ${variant.name}: ${figures}`, table([['verdict', 'held', 'measured (min..max)'], ...rows], '    ')].join('\n');
@@ -68,6 +69,7 @@ function summarise(round: RoundSpec, variant: VariantSpec, results: RunResult[])
 
 async function main(): Promise<void> {
   const opts = options();
+  const choice: PlatformChoice = await platforms.choose(opts.platform);
   const lines: string[] = [];
   let allHeld = true;
   for (const round of opts.rounds) {
@@ -76,8 +78,8 @@ async function main(): Promise<void> {
       const results: RunResult[] = [];
       for (let i = 0; i < opts.runs; i++) {
         const seed = opts.firstSeed + i;
-        const platform = createPlatform(opts.platform, { seed, octet: opts.octet });
-        const result = await runVariant({ platform, round, variant, seed, root: REPO_ROOT });
+        const platform = platforms.create(choice, { seed, octet: opts.octet });
+        const result = await runVariant({ platform, round, variant, seed });
         results.push(result);
         // A failed run is the one worth reading in full: keep its report, named by its seed.
         if (!result.pass) await writeJsonReport({ ...result, variant: `${result.variant}-seed-${seed}` }, 'reports/stability');

@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROUNDS } from '../scripts/scenarios/index.js';
 import { plannedSeconds, timelineOf } from '../scripts/scenarios/spec.js';
+import { platforms } from '../scripts/platforms/index.js';
 import { round } from './lib/numbers.js';
-import { BenchError, built, ROOT, spawnFollowed, spawnNode, succeeded, type Proc } from './lib/processes.js';
+import { BenchError, built, PROJECT_ROOT, spawnFollowed, spawnNode, succeeded, type Proc } from './lib/processes.js';
 import { mib, TreeMemorySampler } from './lib/proc-memory.js';
 import { checked, type BenchContext, type BenchRun, type Figure } from './lib/report.js';
 
@@ -42,7 +43,7 @@ export async function suiteTime(ctx: BenchContext): Promise<BenchRun> {
         const run = await timed(`round ${r.round} ${v.name}`, `lab run ${r.round} --variant ${v.name} --platform local`, () =>
           spawnNode(`lab ${r.round} ${v.name}`, 'scripts/cli/lab.js', { args }),
         );
-        run.plannedS = plannedSeconds(timelineOf(r, v));
+        run.plannedS = plannedSeconds(timelineOf(r, v), platforms.find('local')!.info);
         ctx.log(`${run.what}: ${run.wallS} s (timeline ${run.plannedS} s), ${run.outcome}, peak ${run.peakRssMiB} MiB`);
         runs.push(run);
       }
@@ -96,7 +97,7 @@ function spawnMake(args: string[]): Proc {
 }
 
 function buildStamp(): number {
-  const file = path.join(ROOT, 'dist/.build-stamp');
+  const file = path.join(PROJECT_ROOT, 'dist/.build-stamp');
   return existsSync(file) ? statSync(file).mtimeMs : 0;
 }
 

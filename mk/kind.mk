@@ -1,16 +1,17 @@
-# The kind platform: a real cluster for the same scenarios (README, section "Run it on kind").
+# The lab's kind cluster, one of the real clusters the cluster platform runs the same scenarios on
+# (README, section "Run it on a cluster").
 #   make cluster CLUSTER=kind        create kind cluster grpc-lab if absent, build the lab image and load both images
 #   make images         rebuild grpc-k8s-lab:dev and load it (and haproxy:2.6) into the cluster again
 #   make cluster-down CLUSTER=kind   delete the cluster
-# On another cluster: make scenario-3 PLATFORM=kind KUBE_CONTEXT=NAME YES=1 IMAGE_REF=REF
-# (passes --context NAME --yes --image REF to the lab CLI).
+# On another cluster: make scenario-3 PLATFORM=cluster KUBE_CONTEXT=NAME YES=1 IMAGE_REF=REF
+# (passes --context NAME --yes --image REF to the lab CLI; PLATFORM=kind means the same).
 
 KIND_CLUSTER := grpc-lab
 KIND_CONFIG := k8s/kind/cluster.yaml
 LAB_IMAGE := grpc-k8s-lab:dev
 HAPROXY_IMAGE := haproxy:2.6
-KIND_PREFLIGHT := bash scripts/platforms/kind/preflight.sh
-KIND_LOAD := bash scripts/platforms/kind/load-image.sh
+KIND_PREFLIGHT := bash scripts/platforms/cluster/preflight.sh
+KIND_LOAD := bash scripts/platforms/cluster/load-image.sh
 
 KUBE_CONTEXT ?=
 YES ?=

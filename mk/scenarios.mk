@@ -1,9 +1,10 @@
 # The rounds: `make scenario-3` runs every variant of round 3 and prints one table comparing them.
 #   VARIANT=headless   only that variant
-#   PLATFORM=local     local | kind | auto (default here: auto, kind when its cluster answers)
+#   PLATFORM=local     local | cluster (or kind) | auto (default here: auto, a lab cluster when one answers)
 #   SEED=7             repeat a run exactly
 #   UI=1               live web dashboard; STEP=1: wait for Enter before each step
 # Exit code: 0 every verdict held, 1 a verdict failed, 2 bad input, 3 the platform failed.
+# A failed verdict or platform keeps the pods' logs, events and objects in reports/<round>-<variant>-logs/.
 LAB := node dist/scripts/cli/lab.js
 SCENARIO_FLAGS = --platform $(or $(PLATFORM),auto) $(if $(VARIANT),--variant $(VARIANT)) $(if $(SEED),--seed $(SEED)) $(if $(UI),--ui) $(if $(STEP),--step) $(LAB_FLAGS)
 ROUND_NUMBERS := 1 2 3 4 5
@@ -20,4 +21,4 @@ demo: build
 # How often each verdict holds: every variant N times (ROUNDS=1,3 and VARIANT= narrow it down).
 N ?= 10
 stability: build
-	node dist/bench/stability.js --runs $(N) --platform $(if $(filter kind,$(PLATFORM)),kind,local) $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(VARIANT),--variant $(VARIANT))
+	node dist/bench/stability.js --runs $(N) --platform $(if $(filter cluster kind,$(PLATFORM)),$(PLATFORM),local) $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(VARIANT),--variant $(VARIANT))

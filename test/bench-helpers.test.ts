@@ -12,10 +12,10 @@ import { processTree, rssBytes, sampleTree, TreeMemorySampler } from '../bench/l
 import { withReplicas } from '../bench/lib/replicas-override.js';
 import { deployedEnv } from '../bench/lib/deployed-env.js';
 import { runBareOpenLoop } from '../bench/lib/bare.js';
-import { ROOT, benchSubnet, getJson, startB, stopAll } from '../bench/lib/processes.js';
-import type { BackendStats } from '../services/a/stats-schema.js';
+import { PROJECT_ROOT, benchSubnet, getJson, startB, stopAll } from '../bench/lib/processes.js';
+import type { BackendStats } from '../services/shared/stats-schema.js';
 import { table } from '../bench/lib/report.js';
-import type { K8sObject } from '../scripts/platforms/platform.js';
+import type { K8sObject } from '../scripts/model/k8s.js';
 
 describe('searchCeiling', () => {
   it('finds the highest rate that holds, within the precision, never above it', async () => {
@@ -153,9 +153,9 @@ describe('table', () => {
 
 describe('deployedEnv', () => {
   it('reads a literal env value of a base Deployment, as the benchmarks start that service', () => {
-    expect(deployedEnv(ROOT, 'service-a-deployment.yaml', 'NODE_OPTIONS')).toMatch(/^--max-semi-space-size=\d+$/);
-    expect(deployedEnv(ROOT, 'service-a-deployment.yaml', 'RATE')).toBe('100');
-    expect(deployedEnv(ROOT, 'service-a-deployment.yaml', 'NO_SUCH_VARIABLE')).toBeUndefined();
+    expect(deployedEnv(PROJECT_ROOT, 'service-a-deployment.yaml', 'NODE_OPTIONS')).toMatch(/^--max-semi-space-size=\d+$/);
+    expect(deployedEnv(PROJECT_ROOT, 'service-a-deployment.yaml', 'RATE')).toBe('100');
+    expect(deployedEnv(PROJECT_ROOT, 'service-a-deployment.yaml', 'NO_SUCH_VARIABLE')).toBeUndefined();
   });
 });
 

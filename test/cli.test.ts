@@ -4,15 +4,15 @@ import { execFile, spawn } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 import { ROUNDS } from '../scripts/scenarios/index.js';
 import { oneLabAtATime } from './helpers/lab-lock.js';
 
-const LAB = path.join(ROOT, 'dist/scripts/cli/lab.js');
+const LAB = path.join(PROJECT_ROOT, 'dist/scripts/cli/lab.js');
 
 function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [LAB, ...args], { cwd: ROOT, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [LAB, ...args], { cwd: PROJECT_ROOT, timeout: 30_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
     });
   });
@@ -55,7 +55,7 @@ describe('lab CLI', () => {
     [['run', '3', '--bogus'], /^lab: Unknown option '--bogus'$/],
     [['run', '3', '--seed=-1'], /^lab: --seed -1: expected a whole number/],
     [['run', '3', '--seed', '-1'], /^lab: Option '--seed' argument is ambiguous$/],
-    [['run', '3', '--platform', 'mars'], /^lab: --platform mars: expected local, kind or auto$/],
+    [['run', '3', '--platform', 'mars'], /^lab: --platform mars: expected cluster \(or kind\), local or auto$/],
     [['run'], /^lab: lab run needs exactly one round/],
     [['run', '3', '--yes'], /^lab: --yes only applies with --context NAME$/],
     [['render', '3'], /^lab: lab render needs --variant V/],
@@ -71,7 +71,7 @@ describe('lab CLI', () => {
   it('exits 3 with one line when the platform cannot be used', async () => {
     const { code, stderr } = await lab('run', '3', '--variant', 'broken', '--context', 'no-such-context-for-the-lab', '--yes', '--image', 'x:1');
     expect(code).toBe(3);
-    expectOneLine(stderr, /^lab: platform failed: kind: no no-such-context-for-the-lab context in kubeconfig$/);
+    expectOneLine(stderr, /^lab: platform failed: cluster: no no-such-context-for-the-lab context in kubeconfig$/);
   });
 });
 
@@ -79,7 +79,7 @@ describe('lab run, interrupted', () => {
   it('tears everything down on Ctrl-C and exits 130', () => oneLabAtATime(async () => {
     const octet = 236;
     const child = spawn(process.execPath, [LAB, 'run', '3', '--variant', 'broken', '--platform', 'local', '--reports', os.tmpdir()], {
-      cwd: ROOT,
+      cwd: PROJECT_ROOT,
       env: { ...process.env, LAB_LOCAL_OCTET: String(octet) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -6,13 +6,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlatformError, type K8sObject } from '../scripts/platforms/platform.js';
+import { PlatformError } from '../scripts/platforms/platform.js';
+import { type K8sObject } from '../scripts/model/k8s.js';
 import { parseManifests, renderOverlay, renderText } from '../scripts/platforms/render.js';
 import { manifestDiff } from './helpers/manifest-diff.js';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 
-const BASE = path.join(ROOT, 'k8s/base');
-const COMPONENTS = path.join(ROOT, 'k8s/components');
+const BASE = path.join(PROJECT_ROOT, 'k8s/base');
+const COMPONENTS = path.join(PROJECT_ROOT, 'k8s/components');
 
 // ---- small accessors over rendered objects --------------------------------------------------
 
@@ -311,7 +312,7 @@ describe('k8s/components', () => {
   });
 
   it('an overlay that sets replicas and one env value stays a few lines (the README example)', async () => {
-    const dir = path.join(ROOT, 'test/fixtures/k8s/example-overlay');
+    const dir = path.join(PROJECT_ROOT, 'test/fixtures/k8s/example-overlay');
     const text = await readFile(path.join(dir, 'kustomization.yaml'), 'utf8');
     expect(text.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#')).length).toBeLessThanOrEqual(20);
     const objects = await renderOverlay(dir);
@@ -321,7 +322,7 @@ describe('k8s/components', () => {
     expect(find(objects, 'Service', 'service-b').spec.clusterIP).toBe('None');
     expect(envOf(container(find(objects, 'Deployment', 'service-a'), 'a')).LB_POLICY).toBe('round_robin');
     // The README shows the same overlay, with paths as seen from k8s/scenarios/<round>/<variant>.
-    const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
+    const readme = await readFile(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
     const body = text.split('\n').filter((l) => !l.startsWith('#')).join('\n').replaceAll('../../../../k8s/', '../../../');
     expect(readme).toContain(body.trim());
   });

@@ -6,10 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { LAB_CLUSTER, LAB_CONTEXT, LAB_IMAGE } from '../scripts/platforms/kind/safety.js';
-import { ROOT, testSubnet } from './helpers/processes.js';
+import { KIND_CLUSTER, KIND_CONTEXT, LAB_IMAGE } from '../scripts/platforms/cluster/safety.js';
+import { PROJECT_ROOT, testSubnet } from './helpers/processes.js';
 
-const ENTRYPOINT = path.join(ROOT, 'dist/services/entrypoint.js');
+const ENTRYPOINT = path.join(PROJECT_ROOT, 'dist/services/entrypoint.js');
 const subnet = testSubnet();
 const children: Array<ReturnType<typeof spawn>> = [];
 
@@ -26,7 +26,7 @@ interface Started {
 }
 
 function start(args: string[], env: Record<string, string> = {}): Started {
-  const child = spawn(process.execPath, [ENTRYPOINT, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [ENTRYPOINT, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const lines: Array<Record<string, unknown>> = [];
   let err = '';
@@ -87,7 +87,7 @@ describe('services/entrypoint', () => {
 });
 
 describe('Dockerfile and .dockerignore', () => {
-  const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  const dockerfile = readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
   const instructions = dockerfile
     .split('\n')
     .filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))
@@ -105,11 +105,11 @@ describe('Dockerfile and .dockerignore', () => {
     const entry = instructions.find((l) => l.startsWith('ENTRYPOINT '))!;
     const argv = JSON.parse(entry.slice('ENTRYPOINT '.length)) as string[];
     expect(argv).toEqual(['/usr/bin/tini', '--', 'node', 'dist/services/entrypoint.js']);
-    expect(existsSync(path.join(ROOT, argv[3]!))).toBe(true);
+    expect(existsSync(path.join(PROJECT_ROOT, argv[3]!))).toBe(true);
   });
 
   it('copies only what exists and is not ignored, and the manifests run the image as that user', () => {
-    const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
+    const ignored = readFileSync(path.join(PROJECT_ROOT, '.dockerignore'), 'utf8')
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l !== '' && !l.startsWith('#'));
@@ -118,11 +118,11 @@ describe('Dockerfile and .dockerignore', () => {
       .flatMap((l) => l.split(/\s+/).slice(1, -1));
     expect(copied.length).toBeGreaterThan(4);
     for (const source of copied) {
-      expect(existsSync(path.join(ROOT, source)), source).toBe(true);
+      expect(existsSync(path.join(PROJECT_ROOT, source)), source).toBe(true);
       expect(ignored, source).not.toContain(source);
     }
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.git']));
-    const b = readFileSync(path.join(ROOT, 'k8s/base/service-b-deployment.yaml'), 'utf8');
+    const b = readFileSync(path.join(PROJECT_ROOT, 'k8s/base/service-b-deployment.yaml'), 'utf8');
     expect(parse(b).spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
     expect(b).toContain(`image: ${LAB_IMAGE}`);
   });
@@ -130,15 +130,15 @@ describe('Dockerfile and .dockerignore', () => {
 
 describe('k8s/kind/cluster.yaml', () => {
   it('is cluster grpc-lab: one control plane, two workers, kube-proxy in iptables mode', () => {
-    const cluster = parse(readFileSync(path.join(ROOT, 'k8s/kind/cluster.yaml'), 'utf8'));
+    const cluster = parse(readFileSync(path.join(PROJECT_ROOT, 'k8s/kind/cluster.yaml'), 'utf8'));
     expect(cluster).toEqual({
       kind: 'Cluster',
       apiVersion: 'kind.x-k8s.io/v1alpha4',
-      name: LAB_CLUSTER,
+      name: KIND_CLUSTER,
       networking: { kubeProxyMode: 'iptables' },
       nodes: [{ role: 'control-plane' }, { role: 'worker' }, { role: 'worker' }],
     });
     // kind names the kubeconfig context after the cluster: the safety rules expect exactly that
-    expect(LAB_CONTEXT).toBe(`kind-${cluster.name}`);
+    expect(KIND_CONTEXT).toBe(`kind-${cluster.name}`);
   });
 });

@@ -1,4 +1,4 @@
-// The kind platform's real API client (@kubernetes/client-node) and the real kubectl, against an
+// The cluster platform's real API client (@kubernetes/client-node) and the real kubectl, against an
 // API server stand-in on loopback that replays recorded watch streams: the pod proxy path, the
 // watch that reconnects from the last version it saw, events reaching the platform, and the
 // auto-selection probe.
@@ -8,13 +8,14 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlatformError, type LabEvent } from '../scripts/platforms/platform.js';
-import { clientNodeApi, kubeConfigFor } from '../scripts/platforms/kind/kube-api.js';
-import { KindPlatform } from '../scripts/platforms/kind/kind-platform.js';
+import { PlatformError } from '../scripts/platforms/platform.js';
+import { type LabEvent } from '../scripts/model/events.js';
+import { clientNodeApi, kubeConfigFor } from '../scripts/platforms/cluster/kube-api.js';
+import { ClusterPlatform } from '../scripts/platforms/cluster/cluster-platform.js';
 import { renderOverlay } from '../scripts/platforms/render.js';
-import { choosePlatform } from '../scripts/platforms/select.js';
+import { platforms } from '../scripts/platforms/index.js';
 import { kubeconfigJson, scriptedRunner, watchFixture, type WatchLine } from './helpers/kind-fakes.js';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 
 const PODS = '/api/v1/namespaces/grpc-lab/pods';
 const SLICES = '/apis/discovery.k8s.io/v1/namespaces/grpc-lab/endpointslices';
@@ -154,15 +155,15 @@ describe('clientNodeApi', () => {
   });
 });
 
-describe('KindPlatform with the real API client', () => {
+describe('ClusterPlatform with the real API client', () => {
   it('turns the watched streams into timeline events while kubectl commands are recorded', async () => {
     api.watches.set(PODS, [(await watchFixture('pod-watch')).slice(0, 5)]);
     api.watches.set(SLICES, [(await watchFixture('endpointslice-watch')).slice(0, 4)]);
     const runner = scriptedRunner({ kubeconfig: kubeconfigJson('kind-grpc-lab', { 'kind-grpc-lab': api.url }) });
-    const platform = new KindPlatform({ print: () => {} }, { runner });
+    const platform = new ClusterPlatform({ print: () => {} }, { runner });
     const heard: LabEvent[] = [];
     platform.onEvent((e) => heard.push(e));
-    await platform.up(await renderOverlay(path.join(ROOT, 'k8s/base')));
+    await platform.up(await renderOverlay(path.join(PROJECT_ROOT, 'k8s/base')));
     await until('the recorded events', () => heard.length === 6);
     expect(heard.map((e) => `${e.type} ${e.pod}`).sort()).toEqual(
       [
@@ -176,25 +177,27 @@ describe('KindPlatform with the real API client', () => {
     );
     expect(JSON.parse(await platform.httpGet('service-a-1', 9090, 'stats'))).toMatchObject({ target: 'service-a-1:9090', path: 'stats' });
     expect(await platform.pods()).toEqual([]);
+    expect(await platform.clusterInfo()).toEqual({ provider: 'kind', serverVersion: 'v1.31.0', context: 'kind-grpc-lab' });
     await platform.down();
     await until('the held watches to close', () => api.open.size === 0);
     expect(runner.calls.some((c) => c.argv.includes('apply'))).toBe(true);
   });
 });
 
-describe('choosePlatform with the real kubectl', () => {
-  it('takes kind when kind-grpc-lab answers, and local with the reason when it does not', async () => {
-    expect(await choosePlatform('auto')).toEqual({ name: 'kind', reason: 'kind: context kind-grpc-lab answers' });
+describe('choosing a platform with the real kubectl', () => {
+  it('takes the cluster when kind-grpc-lab answers, and local with the reason when it does not', async () => {
+    expect(await platforms.choose('auto')).toEqual({ name: 'cluster', reason: 'cluster: context kind-grpc-lab answers', settled: { context: 'kind-grpc-lab' } });
     expect(api.requests.some((r) => r.url.startsWith('/version'))).toBe(true);
 
     const saved = process.env.KUBECONFIG;
     process.env.KUBECONFIG = await writeKubeconfig('http://127.0.0.1:9');
     try {
-      expect(await choosePlatform('auto')).toEqual({
+      expect(await platforms.choose('auto')).toEqual({
         name: 'local',
         reason: 'local: context kind-grpc-lab does not answer within 3 s (is Docker running? make cluster-down && make cluster recreates it)',
+        settled: {},
       });
-      await expect(choosePlatform('kind')).rejects.toThrow(/^kind: context kind-grpc-lab does not answer/);
+      await expect(platforms.choose('kind')).rejects.toThrow(/^cluster: context kind-grpc-lab does not answer/);
     } finally {
       process.env.KUBECONFIG = saved;
     }

@@ -5,14 +5,14 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { K8sObject } from '../scripts/platforms/platform.js';
-import { prepareObjects } from '../scripts/platforms/kind/objects.js';
-import { fieldDifferences, modelName, typedModelProblems } from '../scripts/platforms/kind/typed-models.js';
+import type { K8sObject } from '../scripts/model/k8s.js';
+import { prepareObjects } from '../scripts/platforms/cluster/objects.js';
+import { fieldDifferences, modelName, typedModelProblems } from '../scripts/platforms/cluster/typed-models.js';
 import { renderOverlay } from '../scripts/platforms/render.js';
 import { overlayWith, removeOverlays } from './helpers/kind-fakes.js';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 
-const K8S = path.join(ROOT, 'k8s');
+const K8S = path.join(PROJECT_ROOT, 'k8s');
 
 function subdirs(dir: string): string[] {
   try {
@@ -36,7 +36,7 @@ afterAll(removeOverlays);
 function expectCleanRoundTrip(objects: K8sObject[]): void {
   expect(objects.length).toBeGreaterThan(0);
   expect(objects.flatMap(typedModelProblems)).toEqual([]);
-  // and the kind platform accepts them: lab namespace only, known kinds only
+  // and the cluster platform accepts them: lab namespace only, known kinds only
   expect(() => prepareObjects(objects)).not.toThrow();
 }
 
@@ -54,8 +54,8 @@ describe('typed-model round trip of every overlay', () => {
     expectCleanRoundTrip(await renderOverlay(await overlayWith([component])));
   });
 
-  it.runIf(scenarios.length > 0).each(scenarios.map((s) => path.relative(ROOT, s)))('%s', async (overlay) => {
-    expectCleanRoundTrip(await renderOverlay(path.join(ROOT, overlay)));
+  it.runIf(scenarios.length > 0).each(scenarios.map((s) => path.relative(PROJECT_ROOT, s)))('%s', async (overlay) => {
+    expectCleanRoundTrip(await renderOverlay(path.join(PROJECT_ROOT, overlay)));
   });
 });
 

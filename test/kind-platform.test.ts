@@ -1,13 +1,17 @@
-// What the kind platform would do to a cluster, step by step: every command it issues (argv and
+// What the cluster platform would do to a cluster, step by step: every command it issues (argv and
 // the objects sent) through a recording runner, and every API call through an in-memory seam.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlatformError, type K8sObject, type LabEvent } from '../scripts/platforms/platform.js';
-import { KindPlatform } from '../scripts/platforms/kind/kind-platform.js';
-import type { RecordingRunner } from '../scripts/platforms/kind/runner.js';
+import { PlatformError } from '../scripts/platforms/platform.js';
+import { type K8sObject } from '../scripts/model/k8s.js';
+import { type LabEvent } from '../scripts/model/events.js';
+import { ClusterPlatform } from '../scripts/platforms/cluster/cluster-platform.js';
+import type { RecordingRunner } from './helpers/recording-runner.js';
 import { renderOverlay } from '../scripts/platforms/render.js';
 import { FakeApi, kubeconfigJson, OUR_NAMESPACE_JSON, overlayWith, removeOverlays, scriptedRunner, watchFixture, type ClusterScript } from './helpers/kind-fakes.js';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 
 const CTX = '--context=kind-grpc-lab';
 const NS = '--namespace=grpc-lab';
@@ -19,24 +23,24 @@ let base: K8sObject[];
 let withProxy: K8sObject[];
 
 beforeAll(async () => {
-  base = await renderOverlay(path.join(ROOT, 'k8s/base'));
+  base = await renderOverlay(path.join(PROJECT_ROOT, 'k8s/base'));
   withProxy = await renderOverlay(await overlayWith(['l7-proxy']));
 });
 afterAll(removeOverlays);
 
 interface Rig {
-  platform: KindPlatform;
+  platform: ClusterPlatform;
   runner: RecordingRunner;
   api: FakeApi;
   printed: Array<{ line: string; afterCalls: number }>;
 }
 
-function rig(script: ClusterScript = {}, opts: ConstructorParameters<typeof KindPlatform>[0] = {}, answers: Record<string, string> = {}): Rig {
+function rig(script: ClusterScript = {}, opts: ConstructorParameters<typeof ClusterPlatform>[0] = {}, answers: Record<string, string> = {}): Rig {
   const runner = scriptedRunner(script);
   const api = new FakeApi(answers);
   const printed: Rig['printed'] = [];
   let clock = 1_000;
-  const platform = new KindPlatform(
+  const platform = new ClusterPlatform(
     { ...opts, print: (line) => printed.push({ line, afterCalls: runner.calls.length }) },
     { runner, api: () => api, now: () => (clock += 10) },
   );
@@ -84,7 +88,7 @@ describe('up', () => {
     ]);
     expect(deployments(base).sort()).toEqual(['service-a', 'service-b']);
     // the one line naming the target comes before anything that could change the cluster
-    expect(r.printed).toEqual([{ line: 'kind: acting on context kind-grpc-lab, cluster https://127.0.0.1:41234, namespace grpc-lab', afterCalls: 1 }]);
+    expect(r.printed).toEqual([{ line: 'cluster: acting on context kind-grpc-lab, cluster https://127.0.0.1:41234, namespace grpc-lab', afterCalls: 1 }]);
     // watches are open before the objects are applied, so no pod's creation is missed
     expect([...r.api.watchers.keys()].sort()).toEqual([SLICES, PODS, EVENTS].sort());
   });
@@ -108,7 +112,7 @@ describe('up', () => {
     const kubeconfig = kubeconfigJson('kind-grpc-lab', { 'kind-grpc-lab': 'https://127.0.0.1:41234', staging: 'https://k8s.staging.example.com' });
     const r = rig({ kubeconfig }, { context: 'staging', yes: true, image: 'registry.example.com/grpc-k8s-lab:abc123' });
     await r.platform.up(withProxy);
-    expect(r.printed[0]!.line).toBe('kind: acting on context staging, cluster https://k8s.staging.example.com, namespace grpc-lab');
+    expect(r.printed[0]!.line).toBe('cluster: acting on context staging, cluster https://k8s.staging.example.com, namespace grpc-lab');
     expect(argvs(r).slice(1).every((a) => a[1] === '--context=staging')).toBe(true);
     expect(containerImages(applied(r))).toEqual({
       'service-b': ['registry.example.com/grpc-k8s-lab:abc123'],
@@ -132,7 +136,7 @@ describe('up', () => {
   it('refuses another current context, and --context without --yes, after reading the kubeconfig only', async () => {
     const prodOnly = kubeconfigJson('prod', { prod: 'https://prod.example.com' });
     const a = rig({ kubeconfig: prodOnly });
-    expect(await rejection(a.platform.up(base))).toMatch(/^the current context is prod and there is no kind-grpc-lab/);
+    expect(await rejection(a.platform.up(base))).toMatch(/^the current context is prod and there is no grpc-lab-node or kind-grpc-lab/);
     const b = rig({ kubeconfig: prodOnly }, { context: 'prod' });
     expect(await rejection(b.platform.up(base))).toBe('--context prod needs --yes: the lab deletes and recreates namespace grpc-lab on that cluster');
     for (const r of [a, b]) {
@@ -159,8 +163,8 @@ describe('up', () => {
 });
 
 describe('steps after up', () => {
-  async function upRig(): Promise<Rig> {
-    const r = rig({ namespace: ['', OUR_NAMESPACE_JSON, ''] }, {}, {
+  async function upRig(failures: ClusterScript['failures'] = {}): Promise<Rig> {
+    const r = rig({ namespace: ['', OUR_NAMESPACE_JSON, ''], failures }, {}, {
       '/apis/apps/v1/namespaces/grpc-lab/deployments/service-b': JSON.stringify({ spec: { replicas: 10 } }),
       [PODS]: JSON.stringify({ kind: 'PodList', items: (await watchFixture('pod-watch')).slice(3, 5).map((l) => l.object) }),
       [`${PODS}/service-a-7f9c6d5b4-qw2er:9090/proxy/stats?after=3`]: '{"buckets":[]}',
@@ -216,6 +220,38 @@ describe('steps after up', () => {
     expect(await r.platform.httpGet('service-a-7f9c6d5b4-qw2er', 9090, '/stats?after=3')).toBe('{"buckets":[]}');
     expect(r.api.gets).toContain(`${PODS}/service-a-7f9c6d5b4-qw2er:9090/proxy/stats?after=3`);
     expect(r.runner.calls).toEqual([]);
+  });
+
+  it('collectLogs() keeps every pod\'s log, the events and the objects from the API server, before down()', async () => {
+    const r = await upRig({ 'logs service-b-6d8f7c9b5d-m4q9z --all-containers=true --timestamps=true --previous=true': new PlatformError('previous terminated container not found') });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'lab-cluster-logs-'));
+    try {
+      const files = await r.platform.collectLogs(dir);
+      const logs = (pod: string, previous = false) => ['kubectl', CTX, NS, 'logs', pod, '--all-containers=true', '--timestamps=true', ...(previous ? ['--previous=true'] : [])];
+      expect(argvs(r)).toEqual([
+        logs('service-b-6d8f7c9b5d-x7k2p'),
+        logs('service-b-6d8f7c9b5d-x7k2p', true),
+        logs('service-b-6d8f7c9b5d-m4q9z'),
+        logs('service-b-6d8f7c9b5d-m4q9z', true),
+        ['kubectl', CTX, NS, 'get', 'events', '--output=yaml'],
+        ['kubectl', CTX, NS, 'get', 'all,endpointslices,configmaps', '--output=yaml'],
+      ]);
+      // The pod without a previous container gets no file for it; the others each get theirs.
+      expect(files.map((f) => path.relative(dir, f))).toEqual([
+        'pods/service-b-6d8f7c9b5d-x7k2p.log',
+        'pods/service-b-6d8f7c9b5d-x7k2p.previous.log',
+        'pods/service-b-6d8f7c9b5d-m4q9z.log',
+        'events.yaml',
+        'objects.yaml',
+      ]);
+      expect(await readFile(path.join(dir, 'events.yaml'), 'utf8')).toBe('');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('collectLogs() before up() has nothing to read', async () => {
+    expect(await rig().platform.collectLogs(os.tmpdir())).toEqual([]);
   });
 
   it('down() stops the watches and deletes only the lab namespace; a second down() finds nothing to delete', async () => {

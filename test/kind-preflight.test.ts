@@ -6,10 +6,10 @@ import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 
-const PREFLIGHT = path.join(ROOT, 'scripts/platforms/kind/preflight.sh');
-const LOAD_IMAGE = path.join(ROOT, 'scripts/platforms/kind/load-image.sh');
+const PREFLIGHT = path.join(PROJECT_ROOT, 'scripts/platforms/cluster/preflight.sh');
+const LOAD_IMAGE = path.join(PROJECT_ROOT, 'scripts/platforms/cluster/load-image.sh');
 const BASH = execFileSync('bash', ['-c', 'command -v bash']).toString().trim();
 
 let dir: string;

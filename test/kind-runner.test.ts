@@ -1,8 +1,9 @@
-// The command runner the kind platform uses for kubectl, on real processes: stdout back, stdin in,
+// The command runner the cluster platform uses for kubectl, on real processes: stdout back, stdin in,
 // and every failure as one line naming the command.
 import { describe, expect, it } from 'vitest';
 import { PlatformError } from '../scripts/platforms/platform.js';
-import { describeCommand, execaRunner, RecordingRunner } from '../scripts/platforms/kind/runner.js';
+import { describeCommand, execaRunner } from '../scripts/platforms/cluster/runner.js';
+import { RecordingRunner } from './helpers/recording-runner.js';
 
 const node = process.execPath;
 

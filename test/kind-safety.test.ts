@@ -1,17 +1,19 @@
-// The safety rules of the kind platform, on their own: which contexts the lab may act on, what it
+// The safety rules of the cluster platform, on their own: which contexts the lab may act on, what it
 // prints before acting, which objects it refuses, and which namespace it may delete.
 import { describe, expect, it } from 'vitest';
-import { PlatformError, type K8sObject } from '../scripts/platforms/platform.js';
-import * as kubectl from '../scripts/platforms/kind/kubectl.js';
+import { PlatformError } from '../scripts/platforms/platform.js';
+import { type K8sObject } from '../scripts/model/k8s.js';
+import * as kubectl from '../scripts/platforms/cluster/kubectl.js';
 import {
   assertLabNamespace,
   assertObjectsInLabNamespace,
   confirmationLine,
   namespaceOwnership,
   parseKubeconfigView,
+  providerOf,
   resolveTarget,
   type Target,
-} from '../scripts/platforms/kind/safety.js';
+} from '../scripts/platforms/cluster/safety.js';
 import { kubeconfigJson, OUR_NAMESPACE_JSON } from './helpers/kind-fakes.js';
 
 const KIND_SERVER = 'https://127.0.0.1:41234';
@@ -35,12 +37,23 @@ describe('resolveTarget', () => {
     expect(resolveTarget({}, withKind)).toEqual({ context: 'kind-grpc-lab', server: KIND_SERVER, namespace: 'grpc-lab' });
   });
 
-  it('refuses when the current context is something else and kind-grpc-lab does not exist', () => {
+  it('refuses when the current context is something else and none of the lab\'s own contexts exists', () => {
     expect(refusal(() => resolveTarget({}, withoutKind))).toBe(
-      'the current context is prod and there is no kind-grpc-lab: the lab acts only on kind-grpc-lab (make cluster creates it) or on a context named with --context NAME --yes',
+      'the current context is prod and there is no grpc-lab-node or kind-grpc-lab: the lab acts only on its own clusters (make cluster creates kind-grpc-lab) or on a context named with --context NAME --yes',
     );
     const empty = parseKubeconfigView(JSON.stringify({ clusters: null, contexts: null, 'current-context': '' }));
-    expect(refusal(() => resolveTarget({}, empty))).toBe('no context kind-grpc-lab in kubeconfig (make cluster creates it)');
+    expect(refusal(() => resolveTarget({}, empty))).toBe('no context grpc-lab-node or kind-grpc-lab in kubeconfig (make cluster creates kind-grpc-lab)');
+  });
+
+  it('takes the lab\'s own node before its kind cluster, and needs no --yes for either', () => {
+    const both = parseKubeconfigView(kubeconfigJson('prod', { 'kind-grpc-lab': KIND_SERVER, 'grpc-lab-node': 'https://10.0.0.2:6443' }));
+    expect(resolveTarget({}, both)).toEqual({ context: 'grpc-lab-node', server: 'https://10.0.0.2:6443', namespace: 'grpc-lab' });
+    expect(resolveTarget({ context: 'grpc-lab-node' }, both).context).toBe('grpc-lab-node');
+    expect(resolveTarget({ context: 'kind-grpc-lab' }, both).context).toBe('kind-grpc-lab');
+  });
+
+  it('names who runs the cluster from its context', () => {
+    expect([providerOf('grpc-lab-node'), providerOf('kind-grpc-lab'), providerOf('prod')]).toEqual(['node', 'kind', 'other']);
   });
 
   it('refuses --context without --yes, and without --image', () => {
@@ -71,7 +84,7 @@ describe('resolveTarget', () => {
 describe('confirmationLine', () => {
   it('names context, cluster server and namespace on one line', () => {
     expect(confirmationLine(resolveTarget({}, withKind))).toBe(
-      'kind: acting on context kind-grpc-lab, cluster https://127.0.0.1:41234, namespace grpc-lab',
+      'cluster: acting on context kind-grpc-lab, cluster https://127.0.0.1:41234, namespace grpc-lab',
     );
   });
 });

@@ -1,8 +1,8 @@
 // Recorded watch streams (a rollout deleting a pod with no SIGTERM handler, a crash and restart,
 // EndpointSlices changing under them) become exactly the timeline events a report shows.
 import { describe, expect, it } from 'vitest';
-import type { LabEvent } from '../scripts/platforms/platform.js';
-import { deploymentOf, EndpointSliceEvents, KubeletEvents, PodEvents, podInfo, type PodJson } from '../scripts/platforms/kind/watch-events.js';
+import type { LabEvent } from '../scripts/model/events.js';
+import { deploymentOf, EndpointSliceEvents, KubeletEvents, PodEvents, podInfo, type PodJson } from '../scripts/platforms/cluster/watch-events.js';
 import { watchFixture } from './helpers/kind-fakes.js';
 
 const A = 'service-b-6d8f7c9b5d-x7k2p';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 
 interface Step {
   uses?: string;
@@ -19,10 +19,10 @@ interface Workflow {
 }
 
 function workflow(name: string): Workflow {
-  return parse(readFileSync(path.join(ROOT, '.github/workflows', name), 'utf8')) as Workflow;
+  return parse(readFileSync(path.join(PROJECT_ROOT, '.github/workflows', name), 'utf8')) as Workflow;
 }
 
-const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
 const kindSection = readme.slice(readme.indexOf('<!-- section:kind -->'), readme.indexOf('<!-- /section:kind -->'));
 
 function runs(w: Workflow): string[] {
@@ -35,7 +35,7 @@ function uses(w: Workflow): string[] {
 
 /** What `make -n TARGET` would run (nothing is run); throws with make's message when it cannot. */
 function dryRun(...args: string[]): string {
-  const r = spawnSync('make', ['-n', '--no-print-directory', ...args], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync('make', ['-n', '--no-print-directory', ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`make -n ${args.join(' ')}: ${r.stderr.trim()}`);
   return r.stdout;
 }
@@ -91,22 +91,22 @@ describe('.github/workflows/kind.yml', () => {
 describe('make targets the workflows and the README call', () => {
   it('make cluster checks docker, kind and kubectl first, creates the cluster from its config and loads both images', () => {
     const plan = dryRun('cluster', 'CLUSTER=kind');
-    expect(plan.split('\n').filter((l) => !l.startsWith('case ') && !l.startsWith('make '))[0]).toBe('bash scripts/platforms/kind/preflight.sh docker kind kubectl');
+    expect(plan.split('\n').filter((l) => !l.startsWith('case ') && !l.startsWith('make '))[0]).toBe('bash scripts/platforms/cluster/preflight.sh docker kind kubectl');
     expect(plan).toContain('kind create cluster --config k8s/kind/cluster.yaml');
     expect(plan).toContain('docker build --tag grpc-k8s-lab:dev .');
-    expect(plan).toContain('bash scripts/platforms/kind/load-image.sh grpc-k8s-lab:dev grpc-lab');
+    expect(plan).toContain('bash scripts/platforms/cluster/load-image.sh grpc-k8s-lab:dev grpc-lab');
     expect(plan).toContain('docker pull haproxy:2.6');
-    expect(plan).toContain('bash scripts/platforms/kind/load-image.sh haproxy:2.6 grpc-lab');
+    expect(plan).toContain('bash scripts/platforms/cluster/load-image.sh haproxy:2.6 grpc-lab');
   });
 
   it('make cluster-down deletes only the lab cluster', () => {
-    expect(dryRun('cluster-down', 'CLUSTER=kind').trim().split('\n').filter((l) => !l.startsWith('case ') && !l.startsWith('make '))).toEqual(['bash scripts/platforms/kind/preflight.sh kind', 'kind delete cluster --name grpc-lab']);
+    expect(dryRun('cluster-down', 'CLUSTER=kind').trim().split('\n').filter((l) => !l.startsWith('case ') && !l.startsWith('make '))).toEqual(['bash scripts/platforms/cluster/preflight.sh kind', 'kind delete cluster --name grpc-lab']);
   });
 
   it('make cluster picks kind or the lab\'s own node, and refuses any other CLUSTER with one line', () => {
     expect(dryRun('cluster', 'CLUSTER=node')).toContain('bash node/up.sh');
     expect(dryRun('cluster-down', 'CLUSTER=node')).toContain('bash node/down.sh');
-    const bad = spawnSync('make', ['--no-print-directory', 'cluster', 'CLUSTER=minikube'], { cwd: ROOT, encoding: 'utf8' });
+    const bad = spawnSync('make', ['--no-print-directory', 'cluster', 'CLUSTER=minikube'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')[0]).toBe("cluster: CLUSTER must be one of: kind node (got 'minikube')");
   });

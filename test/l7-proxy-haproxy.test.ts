@@ -12,7 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLabProto, type BackendClient, type WorkReply } from '../services/shared/proto.js';
-import { ROOT, testSubnet } from './helpers/processes.js';
+import { PROJECT_ROOT, testSubnet } from './helpers/processes.js';
 
 const HEADLESS_NAME = 'service-b-pods.grpc-lab.svc.cluster.local';
 const haproxyMissing = spawnSync('haproxy', ['-v']).error !== undefined;
@@ -100,7 +100,7 @@ describe.skipIf(haproxyMissing)('l7-proxy haproxy.cfg, run by the real haproxy (
     for (const ip of podIps) servers.push(await startBackend(ip));
     tmp = await mkdtemp(path.join(os.tmpdir(), 'grpc-lab-haproxy-'));
     // The rewrite the local platform makes: its DNS server instead of the pod's resolv.conf.
-    const cfg = (await readFile(path.join(ROOT, 'k8s/components/l7-proxy/haproxy.cfg'), 'utf8')).replace(
+    const cfg = (await readFile(path.join(PROJECT_ROOT, 'k8s/components/l7-proxy/haproxy.cfg'), 'utf8')).replace(
       /^(\s*)parse-resolv-conf$/m,
       `$1nameserver lab ${dnsIp}:${port}`,
     );

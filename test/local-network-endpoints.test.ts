@@ -8,7 +8,8 @@ import { AddressPlan } from '../scripts/platforms/local/addresses.js';
 import { ClusterDns } from '../scripts/platforms/local/cluster-dns.js';
 import { DEFAULT_PROPAGATION_DELAY_MS, EndpointPropagator, type Endpoint } from '../scripts/platforms/local/endpoints.js';
 import { KubeProxy } from '../scripts/platforms/local/kube-proxy.js';
-import { monotonicNow, type LabEvent } from '../scripts/platforms/platform.js';
+import { monotonicNow } from '../scripts/model/clock.js';
+import { type LabEvent } from '../scripts/model/events.js';
 
 const PORT = 50051;
 const plan = new AddressPlan(randomInt(100, 251));

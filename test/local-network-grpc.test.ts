@@ -11,7 +11,7 @@ import { loadLabProto, type WorkReply, type WorkRequest } from '../services/shar
 import { AddressPlan } from '../scripts/platforms/local/addresses.js';
 import { ClusterDns, type DnsQueryInfo } from '../scripts/platforms/local/cluster-dns.js';
 import { KubeProxy, type Backend } from '../scripts/platforms/local/kube-proxy.js';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 
 const PORT = 50051;
 const plan = new AddressPlan(randomInt(100, 251));
@@ -79,12 +79,12 @@ describe('grpc-js over the local data path', () => {
   });
 
   it('round_robin over the headless name reaches every pod (alternative resolver, in a child process)', async () => {
-    const script = path.join(ROOT, 'test/local-network-dns-client.mjs');
-    expect(existsSync(path.join(ROOT, 'dist/services/shared/proto.js')), 'build first: npx tsc -p tsconfig.json').toBe(true);
+    const script = path.join(PROJECT_ROOT, 'test/local-network-dns-client.mjs');
+    expect(existsSync(path.join(PROJECT_ROOT, 'dist/services/shared/proto.js')), 'build first: npx tsc -p tsconfig.json').toBe(true);
     dnsQueries.length = 0;
     const target = `dns://${plan.dns.ip}:${plan.dns.port}/${HEADLESS}:${PORT}`;
     const { stdout } = await promisify(execFile)(process.execPath, [script, target, '60'], {
-      cwd: ROOT,
+      cwd: PROJECT_ROOT,
       env: { ...process.env, GRPC_NODE_USE_ALTERNATIVE_RESOLVER: 'true' },
       timeout: 30_000,
     });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resolver } from 'node:dns/promises';
 import * as grpc from '@grpc/grpc-js';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
-import type { PodInfo } from '../scripts/platforms/platform.js';
+import type { PodInfo } from '../scripts/model/k8s.js';
 import { loadLabProto, type HoldTick } from '../services/shared/proto.js';
 import { find, sleep, waitForEvent } from './fixtures/local/events.js';
 import { namespace, service, serviceB, testOctet } from './fixtures/local/objects.js';
@@ -62,13 +62,13 @@ describe('pod termination', () => {
   it('removes the endpoint and starts preStop at the delete, then SIGTERM after preStop, SIGKILL at the grace period', async () => {
     const pod = await onlyPod('b-drain');
     await holdStream(pod);
-    expect(platform.proxyBackends('b-drain', 50051).map((b) => b.pod)).toEqual([pod.name]);
+    expect(platform.inspection.proxyBackends('b-drain', 50051).map((b) => b.pod)).toEqual([pod.name]);
 
-    await platform.deletePod(pod.name);
+    await platform.inspection.deletePod(pod.name);
     const deleted = find(platform.events(), { type: 'pod-deleted', pod: pod.name });
     // Within the propagation delay kube-proxy still routes new connections to the pod.
     await sleep(300);
-    expect(platform.proxyBackends('b-drain', 50051).map((b) => b.pod)).toContain(pod.name);
+    expect(platform.inspection.proxyBackends('b-drain', 50051).map((b) => b.pod)).toContain(pod.name);
 
     const exited = await waitForEvent(platform, { type: 'pod-exited', pod: pod.name }, 15_000);
     const at = (m: Parameters<typeof find>[1]) => find(platform.events(), { pod: pod.name, ...m }).t - deleted.t;
@@ -95,7 +95,7 @@ describe('pod termination', () => {
     expect(sigkill).toBeLessThan(4000 + LATE_MS);
     expect(exited.detail).toBe('signal SIGKILL');
     expect(exited.t).toBeGreaterThanOrEqual(deleted.t + sigkill);
-    expect(platform.proxyBackends('b-drain', 50051).map((b) => b.pod)).not.toContain(pod.name);
+    expect(platform.inspection.proxyBackends('b-drain', 50051).map((b) => b.pod)).not.toContain(pod.name);
     // The ReplicaSet replaced the pod at the delete.
     await platform.waitForRollout('b-drain', 20_000);
     expect((await onlyPod('b-drain')).name).not.toBe(pod.name);
@@ -104,7 +104,7 @@ describe('pod termination', () => {
   it('cuts a preStop that outlives the grace period, then still leaves SIGTERM 2 s before SIGKILL', async () => {
     const pod = await onlyPod('b-late');
     await holdStream(pod);
-    await platform.deletePod(pod.name);
+    await platform.inspection.deletePod(pod.name);
     const deleted = find(platform.events(), { type: 'pod-deleted', pod: pod.name });
     const exited = await waitForEvent(platform, { type: 'pod-exited', pod: pod.name }, 15_000);
     const sigterm = find(platform.events(), { type: 'sigterm-sent', pod: pod.name }).t - deleted.t;
@@ -120,7 +120,7 @@ describe('pod termination', () => {
 describe('headless Service DNS', () => {
   async function resolve(name: string): Promise<string[]> {
     const resolver = new Resolver({ timeout: 2000, tries: 1 });
-    resolver.setServers([`${platform.addresses.dns.ip}:${platform.addresses.dns.port}`]);
+    resolver.setServers([`${platform.inspection.addresses.dns.ip}:${platform.inspection.addresses.dns.port}`]);
     return (await resolver.resolve4(name)).sort();
   }
 
@@ -131,7 +131,7 @@ describe('headless Service DNS', () => {
     // The short forms a pod's search list would complete answer the same.
     expect(await resolve('b-dns')).toEqual(pods.map((p) => p.ip).sort());
 
-    await platform.deletePod(pods[0].name);
+    await platform.inspection.deletePod(pods[0].name);
     const deleted = find(platform.events(), { type: 'pod-deleted', pod: pods[0].name });
     await sleep(300);
     expect(await resolve(name)).toContain(pods[0].ip);
@@ -140,7 +140,7 @@ describe('headless Service DNS', () => {
     expect(removed.t - deleted.t).toBeLessThan(PROPAGATION_MS + LATE_MS);
     expect(await resolve(name)).not.toContain(pods[0].ip);
     // kube-proxy has no rules for a headless Service: no proxy view, no ClusterIP.
-    expect(platform.clusterIp('b-dns')).toBeUndefined();
+    expect(platform.inspection.clusterIp('b-dns')).toBeUndefined();
     expect(platform.events().some((e) => e.service === 'b-dns' && e.view === 'proxy')).toBe(false);
   });
 });
@@ -148,7 +148,7 @@ describe('headless Service DNS', () => {
 describe('restartPolicy Always', () => {
   it('restarts a container killed with SIGKILL, in the same pod on the same address', async () => {
     const pod = await onlyPod('b-crash');
-    const pid = platform.pid(pod.name)!;
+    const pid = platform.inspection.pid(pod.name)!;
     const since = performance.timeOrigin + performance.now();
     process.kill(pid, 'SIGKILL');
 
@@ -160,7 +160,7 @@ describe('restartPolicy Always', () => {
 
     const after = await onlyPod('b-crash');
     expect(after).toMatchObject({ name: pod.name, ip: pod.ip, restarts: 1, ready: true, phase: 'Running' });
-    expect(platform.pid(pod.name)).not.toBe(pid);
+    expect(platform.inspection.pid(pod.name)).not.toBe(pid);
     // It left the endpoints while down and came back once ready again.
     const notReady = find(platform.events().filter((e) => e.t >= since), { type: 'pod-not-ready', pod: pod.name });
     expect(notReady.t).toBeLessThanOrEqual(restarted.t);

@@ -9,11 +9,12 @@ import { repositoryOf, resolveImage, withLabNameserver } from '../scripts/platfo
 import { readObjects, resolveFenceposts, type DeploymentSpec } from '../scripts/platforms/local/objects.js';
 import { podName, SAFE_ALPHABET, templateHash } from '../scripts/platforms/local/pod-names.js';
 import { isRolledOut, planStep, type PodView } from '../scripts/platforms/local/rollout.js';
-import { PlatformError, type K8sObject } from '../scripts/platforms/platform.js';
+import { PlatformError } from '../scripts/platforms/platform.js';
+import { type K8sObject } from '../scripts/model/k8s.js';
 import { renderOverlay } from '../scripts/platforms/render.js';
 import { Rng } from '../services/shared/rng.js';
 import { configMap, deployment, service, serviceB } from './fixtures/local/objects.js';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -107,12 +108,12 @@ describe('reading objects', () => {
   });
 
   it('accepts every scenario overlay of the lab and can run every image in it', async () => {
-    const overlays = execFileSync('find', ['k8s/scenarios', '-name', 'kustomization.yaml'], { cwd: ROOT, encoding: 'utf8' })
+    const overlays = execFileSync('find', ['k8s/scenarios', '-name', 'kustomization.yaml'], { cwd: PROJECT_ROOT, encoding: 'utf8' })
       .trim()
       .split('\n')
       .filter(Boolean)
-      .map((f) => path.join(ROOT, path.dirname(f)));
-    for (const dir of [path.join(ROOT, 'k8s/base'), ...overlays]) {
+      .map((f) => path.join(PROJECT_ROOT, path.dirname(f)));
+    for (const dir of [path.join(PROJECT_ROOT, 'k8s/base'), ...overlays]) {
       const lab = readObjects(await renderOverlay(dir));
       expect(lab.deployments.length).toBeGreaterThan(0);
       for (const d of lab.deployments) expect(typeof resolveImage(d.template.container, d.name)).toBe('function');
@@ -128,7 +129,7 @@ describe('image mapping', () => {
     const launch = resolveImage(container([serviceB()]), 'Deployment/service-b');
     const plan = launch({ files: undefined as never, dns: { ip: '127.9.0.10', port: 10053 } });
     expect(plan.command).toBe(process.execPath);
-    expect(plan.args).toEqual([path.join(ROOT, 'dist/services/b/main.js')]);
+    expect(plan.args).toEqual([path.join(PROJECT_ROOT, 'dist/services/b/main.js')]);
     expect(() => resolveImage(container([serviceB({ args: ['service-c'] })]), 'D')).toThrow('D: grpc-k8s-lab:dev needs args[0] service-a or service-b, got "service-c"');
     expect(() => resolveImage(container([serviceB({ image: 'nginx:1.27' })]), 'D')).toThrow('image nginx:1.27 is not supported by the local platform');
   });

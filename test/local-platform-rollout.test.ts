@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertPortFree } from '../scripts/platforms/local/addresses.js';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
-import type { LabEvent } from '../scripts/platforms/platform.js';
+import type { LabEvent } from '../scripts/model/events.js';
 import { alive, find } from './fixtures/local/events.js';
 import { namespace, service, serviceB, testOctet } from './fixtures/local/objects.js';
 
@@ -73,7 +73,7 @@ describe('rolling update and scaling (10 replicas)', () => {
   });
 
   it('scales up, then down by deleting the newest pods first', async () => {
-    await platform.waitForPropagation();
+    await platform.inspection.waitForPropagation();
     const startedAt = platform.events().length;
     await platform.scale('service-b', 14);
     await platform.waitForRollout('service-b', 30_000);
@@ -88,8 +88,8 @@ describe('rolling update and scaling (10 replicas)', () => {
     await platform.waitForRollout('service-b', 30_000);
     const deleted = platform.events().slice(downAt).filter((e) => e.type === 'pod-deleted').map((e) => e.pod).sort();
     expect(deleted).toEqual(newest);
-    await platform.waitForPropagation();
-    expect(platform.proxyBackends('service-b', 50051)).toHaveLength(9);
+    await platform.inspection.waitForPropagation();
+    expect(platform.inspection.proxyBackends('service-b', 50051)).toHaveLength(9);
   });
 });
 
@@ -109,10 +109,10 @@ describe('20 pods', () => {
     const rollMs = performance.now() - t1;
 
     const pods = await platform.pods();
-    const pids = platform.childPids();
+    const pids = platform.inspection.childPids();
     expect(pids.length).toBeGreaterThanOrEqual(21); // every pod still running, and the watchdog
-    const vip = platform.clusterIp('service-b')!;
-    const tempDir = platform.tempDir()!;
+    const vip = platform.inspection.clusterIp('service-b')!;
+    const tempDir = platform.inspection.tempDir()!;
     const t2 = performance.now();
     await platform.down();
     const downMs = performance.now() - t2;
@@ -121,7 +121,7 @@ describe('20 pods', () => {
     const deadline = Date.now() + 1000;
     while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(pids.filter(alive)).toEqual([]);
-    const { ip, port } = platform.addresses.dns;
+    const { ip, port } = platform.inspection.addresses.dns;
     await assertPortFree(ip, port, 'cluster DNS', 'udp');
     await assertPortFree(ip, port, 'cluster DNS', 'tcp');
     await assertPortFree(vip, 50051, 'ClusterIP');

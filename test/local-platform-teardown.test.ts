@@ -9,10 +9,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertPortFree } from '../scripts/platforms/local/addresses.js';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
-import { PlatformError, type K8sObject, type LabEvent } from '../scripts/platforms/platform.js';
+import { PlatformError } from '../scripts/platforms/platform.js';
+import { type K8sObject } from '../scripts/model/k8s.js';
+import { type LabEvent } from '../scripts/model/events.js';
 import { alive, sleep, waitForEvent } from './fixtures/local/events.js';
 import { namespace, service, serviceA, serviceB, testOctet } from './fixtures/local/objects.js';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 
 const started: ChildProcess[] = [];
 
@@ -22,7 +24,7 @@ afterAll(() => {
 
 /** Starts the fixture orchestrator and waits for the line listing what it runs. */
 async function orchestrator(octet: number): Promise<{ proc: ChildProcess; pids: number[]; tempDir: string; exited: Promise<number | null> }> {
-  const proc = spawn(process.execPath, [path.join(ROOT, 'test/fixtures/local/orchestrator.mjs'), String(octet)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [path.join(PROJECT_ROOT, 'test/fixtures/local/orchestrator.mjs'), String(octet)], { stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(proc);
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   let out = '';
@@ -104,7 +106,7 @@ describe('errors are one line, with nothing left running', () => {
     const message = (err as PlatformError).message;
     expect(message).not.toContain('\n');
     expect(await platform.pods()).toEqual([]);
-    expect(platform.childPids()).toEqual([]);
+    expect(platform.inspection.childPids()).toEqual([]);
     return err as PlatformError;
   }
 
@@ -122,7 +124,7 @@ describe('errors are one line, with nothing left running', () => {
   });
 
   it('names the taken DNS port', async () => {
-    const { ip, port } = platform.addresses.dns;
+    const { ip, port } = platform.inspection.addresses.dns;
     const squatter = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => squatter.bind(port, ip, resolve));
     try {

@@ -6,13 +6,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
-import type { StatsResponse } from '../services/a/stats-schema.js';
+import type { StatsResponse } from '../services/shared/stats-schema.js';
 import { sleep } from './fixtures/local/events.js';
 import { configMap, deployment, namespace, service, serviceA, serviceB, target, testOctet } from './fixtures/local/objects.js';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 
 const platform = new LocalPlatform({ octet: testOctet(), seed: 3 });
-const HAPROXY_CFG = readFileSync(path.join(ROOT, 'test/fixtures/local/haproxy.cfg'), 'utf8');
+const HAPROXY_CFG = readFileSync(path.join(PROJECT_ROOT, 'test/fixtures/local/haproxy.cfg'), 'utf8');
 
 beforeAll(async () => {
   await platform.up([
@@ -63,7 +63,7 @@ async function statsAfter(deployment: string, ok: number): Promise<StatsResponse
 
 describe('gRPC through the local data path', () => {
   it('pins a pick_first channel to one pod through a ClusterIP Service', async () => {
-    expect(platform.proxyBackends('b-clusterip', 50051)).toHaveLength(4);
+    expect(platform.inspection.proxyBackends('b-clusterip', 50051)).toHaveLength(4);
     const totals = await statsAfter('a-pick-first', 100);
     expect(totals.ok).toBeGreaterThanOrEqual(100);
     expect(Object.keys(totals.perPod)).toHaveLength(1);
@@ -81,6 +81,6 @@ describe('gRPC through the local data path', () => {
     expect(Object.keys(totals.perPod).sort()).toEqual(await podsOf('b-headless'));
     const [haproxy] = await podsOf('l7-proxy');
     // It was the system haproxy, reading the config the platform rewrote for the lab DNS.
-    expect(platform.podLogs(haproxy).join('\n')).not.toMatch(/parse-resolv-conf|ALERT/);
+    expect(platform.inspection.podLogs(haproxy).join('\n')).not.toMatch(/parse-resolv-conf|ALERT/);
   });
 });

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Collector, type StatsSource } from '../scripts/measure/collector.js';
 import { computeAccounting, computeFigures } from '../scripts/measure/figures.js';
-import type { PodInfo } from '../scripts/platforms/platform.js';
-import type { BackendStats, StatsBucket } from '../services/a/stats-schema.js';
+import type { PodInfo } from '../scripts/model/k8s.js';
+import type { BackendStats, StatsBucket } from '../services/shared/stats-schema.js';
 import { T0, bucket, response, runData } from './helpers/synthetic-run.js';
 import { startService, stopAll, testSubnet } from './helpers/processes.js';
 

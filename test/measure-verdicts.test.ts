@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { computeAccounting, computeFigures } from '../scripts/measure/figures.js';
-import { compare, evaluateVerdict, evaluateVerdicts, formatMeasured } from '../scripts/measure/verdicts.js';
-import type { VerdictSpec } from '../scripts/scenarios/spec.js';
+import { compare, evaluateVerdict, evaluateVerdicts } from '../scripts/measure/verdicts.js';
+import { formatMeasured } from '../scripts/model/format.js';
+import type { VerdictSpec } from '../scripts/model/spec.js';
+import type { PlatformTraits } from '../scripts/model/traits.js';
+import { CLUSTER_TRAITS } from '../scripts/platforms/cluster/traits.js';
+import { LOCAL_TRAITS } from '../scripts/platforms/local/traits.js';
 import { client, podRecord, range, runData } from './helpers/synthetic-run.js';
 
 const pods = Array.from({ length: 4 }, (_, i) => podRecord(`b-${i}`, -30));
@@ -16,7 +20,7 @@ const data = runData({
 });
 const figures = { main: computeFigures(data, range(0, 2)), first: computeFigures(data, range(0, 1)), second: computeFigures(data, range(1, 2)) };
 const run = { accounting: computeAccounting(data.clients) };
-const ctx = (platform: 'local' | 'kind' = 'local') => ({ platform, figures, run });
+const ctx = (traits: PlatformTraits = LOCAL_TRAITS) => ({ traits, figures, run });
 
 const spec = (over: Partial<VerdictSpec>): VerdictSpec => ({
   name: 'v',
@@ -39,10 +43,17 @@ describe('verdicts', () => {
     expect(evaluateVerdict(spec({ op: '<', threshold: 0.01 }), ctx()).pass).toBe(false);
   });
 
-  it('uses the threshold of the platform it runs on', () => {
-    const perPlatform = spec({ metric: 'podsWithTraffic', op: '<=', threshold: { local: 0, kind: 1, why: 'test' } });
-    expect(evaluateVerdict(perPlatform, ctx('local')).pass).toBe(false);
-    expect(evaluateVerdict(perPlatform, ctx('kind')).pass).toBe(true);
+  it('uses the threshold that what the platform is gives', () => {
+    const byTraits = spec({ metric: 'podsWithTraffic', op: '<=', threshold: { why: 'test', of: (t) => (t.dnsCacheSeconds === 0 ? 0 : 1) } });
+    expect(evaluateVerdict(byTraits, ctx(LOCAL_TRAITS)).pass).toBe(false);
+    expect(evaluateVerdict(byTraits, ctx(CLUSTER_TRAITS)).pass).toBe(true);
+  });
+
+  it('does not measure a figure from events the platform cannot observe', () => {
+    const blind: PlatformTraits = { ...LOCAL_TRAITS, events: LOCAL_TRAITS.events.filter((e) => e !== 'pod-not-ready') };
+    const readiness = spec({ metric: 'readinessFailures', op: '==', threshold: 0 });
+    expect(evaluateVerdict(readiness, ctx(LOCAL_TRAITS))).toMatchObject({ measured: 0, pass: true });
+    expect(evaluateVerdict(readiness, ctx(blind))).toMatchObject({ measured: null, pass: false });
   });
 
   it('reads the window it names and compares against another window when asked', () => {
@@ -54,7 +65,7 @@ describe('verdicts', () => {
   });
 
   it('fails a verdict whose value could not be measured', () => {
-    const empty = { platform: 'local' as const, figures: { main: computeFigures(data, range(10, 20)) }, run };
+    const empty = { traits: LOCAL_TRAITS, figures: { main: computeFigures(data, range(10, 20)) }, run };
     const v = evaluateVerdict(spec({ metric: 'maxMeanShare', op: '<=', threshold: 1.25 }), empty);
     expect(v).toMatchObject({ measured: null, pass: false });
   });
@@ -72,10 +83,11 @@ describe('verdicts', () => {
     expect(table).toMatchObject({ measured: 1, pass: false });
   });
 
-  it('formats measured values in the metric unit', () => {
-    expect(formatMeasured(spec({}), 0.0123)).toBe('1.23%');
-    expect(formatMeasured(spec({ metric: 'p99Ms' }), 231.44)).toBe('231.4 ms');
-    expect(formatMeasured(spec({ metric: 'p99Ms', relativeTo: 'first' }), 1.5)).toBe('1.5x');
-    expect(formatMeasured(spec({}), null)).toBe('n/a');
+  it('carries the metric unit, in which every reporter formats the measured value', () => {
+    const unitOf = (over: Partial<VerdictSpec>) => evaluateVerdict(spec(over), ctx()).unit;
+    expect(formatMeasured({ measured: 0.0123, unit: unitOf({}) })).toBe('1.23%');
+    expect(formatMeasured({ measured: 231.44, unit: unitOf({ metric: 'p99Ms' }) })).toBe('231.4 ms');
+    expect(formatMeasured({ measured: 1.5, unit: unitOf({ metric: 'p99Ms', relativeTo: 'first' }) })).toBe('1.5x');
+    expect(formatMeasured({ measured: null, unit: unitOf({}) })).toBe('n/a');
   });
 });

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT as ROOT } from './helpers/processes.js';
 
 const WRAPPER = path.join(ROOT, 'node/images/coredns');
 const COREDNS_VERSION = 'v1.12.1';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT as ROOT } from './helpers/processes.js';
 
 const IMAGES = path.join(ROOT, 'node/images');
 

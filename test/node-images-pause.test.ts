@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT as ROOT } from './helpers/processes.js';
 
 const SRC = path.join(ROOT, 'node/images/pause');
 const tools = ['go', 'unshare', 'nsenter'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT as ROOT } from './helpers/processes.js';
 
 const IMAGES = path.join(ROOT, 'node/images');
 const state = mkdtempSync(path.join(os.tmpdir(), 'grpc-lab-images-state-'));

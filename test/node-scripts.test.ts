@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT as ROOT } from './helpers/processes.js';
 
 const NODE = path.join(ROOT, 'node');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'grpc-lab-node-test-'));

@@ -22,7 +22,7 @@ describe('terminal report', () => {
   });
 
   it('compares variants side by side', () => {
-    const text = formatComparison([sampleResult(), sampleResult({ variant: 'headless', podsWithTraffic: 10, maxMeanShare: 1.02, pass: true, byCode: { OK: 1000 }, unavailableRate: 0 })]);
+    const text = formatComparison([sampleResult(), sampleResult({ variant: 'headless', podsWithTraffic: 10, maxMeanShare: 1.02, pass: true, byCode: { OK: 1000 }, errors: 0, unavailableRate: 0 })]);
     const lines = text.split('\n');
     expect(lines[0]).toBe('Round 3 (constraint) on local: variants compared');
     expect(lines.find((l) => l.trim().startsWith('broken'))).toMatch(/broken\s+1,000\s+100\s+10%\s+2\/10\s+5x.*FAIL$/);

@@ -1,7 +1,7 @@
 // Shared by the service A tests: start A and B as real processes, read their /stats, stop A the way
 // a kubelet does and read its final books during the linger.
 import { startService, type ServiceProcess } from './helpers/processes.js';
-import type { BackendStats, StatsResponse } from '../services/a/stats-schema.js';
+import type { BackendStats, StatsResponse } from '../services/shared/stats-schema.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

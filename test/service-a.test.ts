@@ -4,7 +4,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startService, stopAll, testSubnet } from './helpers/processes.js';
 import { arrivalsWithin } from '../services/a/schedule.js';
-import type { StatsBucket, StatsResponse } from '../services/a/stats-schema.js';
+import type { StatsBucket, StatsResponse } from '../services/shared/stats-schema.js';
 import { aStats, bStats, runA, sleep, startA, startB, stopA, sum } from './service-a-support.js';
 
 const subnet = testSubnet();

@@ -1,10 +1,10 @@
-// What each SHUTDOWN_MODE does to calls in flight when B gets SIGTERM under load (DESIGN.md
-// section 5, round 2). Real process, real signal, real connections.
+// What each SHUTDOWN_MODE does to calls in flight when B gets SIGTERM under load (what round 2
+// compares). Real process, real signal, real connections.
 import http from 'node:http';
 import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BackendStats } from '../services/a/stats-schema.js';
+import type { BackendStats } from '../services/shared/stats-schema.js';
 import { backendClient, healthClient, hold, work, type CallResult } from './helpers/grpc-client.js';
 import { startService, stopAll, testSubnet, type ServiceProcess } from './helpers/processes.js';
 

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BackendStats } from '../services/a/stats-schema.js';
+import type { BackendStats } from '../services/shared/stats-schema.js';
 import type { BackendClient } from '../services/shared/proto.js';
 import { backendClient, work } from './helpers/grpc-client.js';
 import { startService, stopAll, testSubnet } from './helpers/processes.js';

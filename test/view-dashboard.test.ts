@@ -9,18 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StepControl, ViewError } from '../scripts/view/step-control.js';
 import { startWebDashboard, type Dashboard } from '../scripts/view/web/server.js';
 import { portFromEnv, startTrainerUi } from '../scripts/view/trainer-ui.js';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 import { CHROMIUM, launch, watchedPage } from './helpers/view-browser.js';
 import { CALLER, eventsAt, INFO, resultOf, ROLLOUT_AT, SECONDS, snapshotAt } from './helpers/view-synthetic-run.js';
 
-const SHOTS = path.join(ROOT, 'reports/screenshots');
+const SHOTS = path.join(PROJECT_ROOT, 'reports/screenshots');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Plays seconds [from, to) in real time: the views place events on the axis from the snapshots' s. */
+/** Plays seconds [from, to) in real time: the views place events on the axis from the snapshots' t0. */
 async function feed(d: Dashboard, from: number, to: number, startMs: number, stepMs = 1000): Promise<void> {
   for (let s = from; s < to; s++) {
     for (const e of eventsAt(s, startMs)) d.view.event(e);
-    d.view.update(snapshotAt(s));
+    d.view.update(snapshotAt(s, startMs));
     await sleep(stepMs);
   }
 }
@@ -161,7 +161,7 @@ describe.skipIf(!CHROMIUM)('dashboard in headless Chromium', () => {
       await sleep(800); // let the bars finish gliding
       await page.screenshot({ path: path.join(SHOTS, 'dashboard-full.png'), fullPage: true });
       await page.screenshot({ path: path.join(SHOTS, 'dashboard.png'), clip: { x: 0, y: 0, width: 1400, height: 940 } });
-      control.next('terminal');
+      control.next();
       await paused;
 
       // a page opened now gets the whole story so far
@@ -235,7 +235,7 @@ describe.skipIf(!CHROMIUM)('dashboard in headless Chromium', () => {
       // the terminal's Enter (same control) also releases the page's button
       const second = control.waitForNext('Scale B to 20');
       await page.waitForSelector('#next.waiting');
-      expect(control.next('terminal')).toBe(true);
+      expect(control.next()).toBe(true);
       await second;
       await page.waitForSelector('#next[disabled]:not(.waiting)');
       const res = await fetch(new URL('/next', d.url), { method: 'POST' });

@@ -8,12 +8,12 @@ import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
-import type { LiveSnapshot, LiveView } from '../scripts/measure/live.js';
+import type { LiveSnapshot, LiveView } from '../scripts/model/live.js';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
 import { writeHtmlReport } from '../scripts/report/html.js';
-import type { RunResult } from '../scripts/report/result-schema.js';
+import type { RunResult } from '../scripts/model/result.js';
 import { findRound, findVariant } from '../scripts/scenarios/index.js';
-import { REPO_ROOT } from '../scripts/scenarios/root.js';
+import { PROJECT_ROOT } from '../services/shared/project-root.js';
 import { runVariant } from '../scripts/scenarios/runner.js';
 import { timelineOf } from '../scripts/scenarios/spec.js';
 import { StepControl } from '../scripts/view/step-control.js';
@@ -22,7 +22,7 @@ import { startWebDashboard } from '../scripts/view/web/server.js';
 import { CHROMIUM, launch, watchedPage } from './helpers/view-browser.js';
 import { oneLabAtATime } from './helpers/lab-lock.js';
 
-const SHOTS = path.join(REPO_ROOT, 'reports/screenshots');
+const SHOTS = path.join(PROJECT_ROOT, 'reports/screenshots');
 // the lab's 127.236.0.0/16, beside the round tests' 231-235
 const OCTET = 236;
 class Lines extends Writable {
@@ -54,7 +54,7 @@ it.skipIf(!CHROMIUM)('round 1 broken, stepped from the page: every pod, the roll
         round,
         variant,
         seed,
-        root: REPO_ROOT,
+        root: PROJECT_ROOT,
         views: [dashboard.view, createTerminalView(log, { env: {} }), spy],
         gate: control,
       }),

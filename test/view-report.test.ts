@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeHtmlReport, writeIndex } from '../scripts/report/html.js';
 import { writeJsonReport } from '../scripts/report/json.js';
 import { chartModel } from '../scripts/report/html-chart-model.js';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 import { CHROMIUM, launch, watchedPage } from './helpers/view-browser.js';
 import { resultOf, ROLLOUT_AT, SECONDS } from './helpers/view-synthetic-run.js';
 
-const SHOTS = path.join(ROOT, 'reports/screenshots');
+const SHOTS = path.join(PROJECT_ROOT, 'reports/screenshots');
 const START = Date.parse('2026-01-05T10:00:00.000Z');
 let dir: string;
 

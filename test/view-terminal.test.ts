@@ -4,12 +4,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LivePod, LiveSnapshot } from '../scripts/measure/live.js';
-import { foldEvents, toViewEvent, type ViewEvent } from '../scripts/view/describe-event.js';
+import type { LivePod, LiveSnapshot } from '../scripts/model/live.js';
+import { foldEvents, toViewEvent, type ViewEvent } from '../scripts/report/describe-event.js';
 import { renderFrame, renderPlainLine, type FrameInput } from '../scripts/view/terminal-render.js';
 import { createTerminalView } from '../scripts/view/terminal-view.js';
-import { RunZero } from '../scripts/view/run-clock.js';
-import { ROOT } from './helpers/processes.js';
+import { PROJECT_ROOT } from './helpers/processes.js';
 import { eventsAt, INFO, resultOf, ROLLOUT_AT, snapshotAt } from './helpers/view-synthetic-run.js';
 
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
@@ -24,7 +23,7 @@ function pods(n: number, opts: { newFrom?: number; nameLength?: number } = {}): 
 }
 
 function snapshot(p: LivePod[], rates = { ok: 1000, unavailable: 0, cancelled: 0, other: 0 }): LiveSnapshot {
-  return { round: 4, variant: 'broken', s: 31, rates, pods: p, step: { index: 2, total: 3, title: 'Scale B to 20', narration: 'New pods join DNS, but A never asks again.' }, verdicts: [] };
+  return { round: 4, variant: 'broken', t0: START, s: 31, rates, pods: p, step: { index: 2, total: 3, title: 'Scale B to 20', narration: 'New pods join DNS, but A never asks again.' }, verdicts: [] };
 }
 
 const START = 1_000_000;
@@ -43,20 +42,6 @@ const input = (p: LivePod[], extra: Partial<FrameInput> = {}): FrameInput => ({
   ...extra,
 });
 
-describe('the run\'s zero, from the snapshots', () => {
-  it('takes s = 0 from the first snapshot and only moves it earlier, past the noise', () => {
-    const zero = new RunZero();
-    const snap = (s: number) => ({ ...snapshotAt(0), s });
-    expect(zero.observe(snap(0), 50_000)).toBe(true);
-    expect(zero.ms).toBe(50_000);
-    expect(zero.observe(snap(1), 51_300)).toBe(false); // delivered late: says nothing new
-    expect(zero.ms).toBe(50_000);
-    expect(zero.observe(snap(2), 51_990)).toBe(false); // 10 ms earlier: rounding noise, kept quietly
-    expect(zero.ms).toBe(49_990);
-    expect(zero.observe(snap(3), 52_900)).toBe(true);
-    expect(zero.ms).toBe(49_900);
-  });
-});
 
 describe('terminal frame (pure render)', () => {
   it('shows one row per pod with state, a bar, calls/s and share, within 100 columns', () => {
@@ -170,6 +155,18 @@ class Capture extends Writable {
 }
 
 describe('terminal view', () => {
+  it('places events on the time axis with the t0 the snapshots carry, not with when they arrived', async () => {
+    const out = new Capture(true, 100, 30);
+    const view = createTerminalView(out, { env: {} });
+    // Long before this process started: a view that guessed s = 0 from arrival times would be minutes off.
+    const t0 = 1_000_000;
+    view.start(INFO);
+    view.event({ t: t0 + 2_500, type: 'scaled', deployment: 'b', detail: 'replicas 5 -> 10' });
+    view.update(snapshotAt(3, t0));
+    await view.close();
+    expect(out.text.replace(ANSI, '')).toMatch(/\s2\.5s b scaled \(replicas 5 -> 10\)/);
+  });
+
   it('prints one plain line per second when the output is not a terminal', async () => {
     const out = new Capture(false);
     const view = createTerminalView(out, { env: {} });
@@ -248,8 +245,8 @@ describe.skipIf(!hasTmux)('terminal view and Enter gate in a real terminal (tmux
     const session = `lab-view-${process.pid}`;
     const snap = JSON.stringify(snapshotAt(ROLLOUT_AT + 2));
     const script = `
-      const { createTerminalView } = await import(${JSON.stringify(path.join(ROOT, 'dist/scripts/view/terminal-view.js'))});
-      const { createTerminalGate } = await import(${JSON.stringify(path.join(ROOT, 'dist/scripts/view/terminal-gate.js'))});
+      const { createTerminalView } = await import(${JSON.stringify(path.join(PROJECT_ROOT, 'dist/scripts/view/terminal-view.js'))});
+      const { createTerminalGate } = await import(${JSON.stringify(path.join(PROJECT_ROOT, 'dist/scripts/view/terminal-gate.js'))});
       const gate = createTerminalGate(process.stdin);
       const view = createTerminalView(process.stdout, { control: gate.control, env: {} });
       view.start(${JSON.stringify(INFO)});

@@ -1,7 +1,7 @@
 // One open-loop run of service A at a fixed rate, read back from A's own /stats and checked
 // against the seeded schedule A draws its arrivals from (so Poisson noise is not mistaken for
 // generator error) and against what the B pods say they served.
-import type { BackendStats, StatsBucket, StatsResponse } from '../../services/a/stats-schema.js';
+import type { BackendStats, StatsBucket, StatsResponse } from '../../services/shared/stats-schema.js';
 import { PoissonSchedule } from '../../services/a/schedule.js';
 import { median, round } from './numbers.js';
 import { BenchError, getJson, sleep, startA } from './processes.js';

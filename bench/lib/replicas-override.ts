@@ -1,7 +1,9 @@
 // A Platform that brings up the objects it is given with one Deployment's replica count replaced:
 // how the scale benchmark runs a round unchanged (same overlay, timeline, verdicts) at 50 pods.
 // The scenario engine takes any Platform, so the override needs no change to the engine.
-import type { K8sObject, LabEvent, Platform, PodInfo } from '../../scripts/platforms/platform.js';
+import type { K8sObject } from '../../scripts/model/k8s.js';
+import type { Platform } from '../../scripts/platforms/platform.js';
+import { WrappedPlatform } from '../../scripts/platforms/wrapped.js';
 
 export function withReplicas(objects: K8sObject[], deployment: string, replicas: number): K8sObject[] {
   let found = false;
@@ -16,42 +18,16 @@ export function withReplicas(objects: K8sObject[], deployment: string, replicas:
   return patched;
 }
 
-export class ReplicasOverride implements Platform {
-  readonly name: Platform['name'];
-
+export class ReplicasOverride extends WrappedPlatform {
   constructor(
-    private readonly inner: Platform,
+    inner: Platform,
     private readonly deployment: string,
     private readonly replicas: number,
   ) {
-    this.name = inner.name;
+    super(inner);
   }
 
-  up(objects: K8sObject[], timeoutMs?: number): Promise<void> {
+  override up(objects: K8sObject[], timeoutMs?: number): Promise<void> {
     return this.inner.up(withReplicas(objects, this.deployment, this.replicas), timeoutMs);
-  }
-  rolloutRestart(deployment: string): Promise<void> {
-    return this.inner.rolloutRestart(deployment);
-  }
-  waitForRollout(deployment: string, timeoutMs?: number): Promise<void> {
-    return this.inner.waitForRollout(deployment, timeoutMs);
-  }
-  scale(deployment: string, replicas: number): Promise<void> {
-    return this.inner.scale(deployment, replicas);
-  }
-  pods(): Promise<PodInfo[]> {
-    return this.inner.pods();
-  }
-  onEvent(listener: (event: LabEvent) => void): () => void {
-    return this.inner.onEvent(listener);
-  }
-  events(): LabEvent[] {
-    return this.inner.events();
-  }
-  httpGet(pod: string, port: number, path: string): Promise<string> {
-    return this.inner.httpGet(pod, port, path);
-  }
-  down(): Promise<void> {
-    return this.inner.down();
   }
 }

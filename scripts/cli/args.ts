@@ -1,6 +1,7 @@
 // The lab's command line, parsed with node:util parseArgs. Anything wrong becomes a UsageError: one
 // line for a person, exit code 2.
 import { parseArgs } from 'node:util';
+import { platforms } from '../platforms/index.js';
 
 export class UsageError extends Error {}
 
@@ -8,14 +9,14 @@ export const USAGE = `usage:
   lab list                                   every round and its variants
   lab run <round> [options]                  run a round (every variant, in order) or one variant
       --variant V        only this variant
-      --platform P       local | kind | auto (default auto: kind when its cluster answers)
+      --platform P       ${platforms.describe()} or auto (default auto: a lab cluster when one answers)
       --seed N           seed for every random choice (default 1)
       --ui               live web dashboard (and the terminal view)
       --step             wait for Enter (or "Next" on the dashboard) before each step
-      --context NAME     another cluster than kind-grpc-lab (needs --yes and --image)
+      --context NAME     another cluster than the lab's own (needs --yes and --image)
       --yes              accept that the lab deletes and recreates namespace grpc-lab there
       --image REF        the lab's image, for a cluster that cannot see grpc-k8s-lab:dev
-      --reports DIR      where JSON and JUnit reports go (default reports)
+      --reports DIR      where the reports go, and a failed run's logs (default reports)
   lab render <round> --variant V             print the YAML a variant applies
 exit codes: 0 every verdict holds, 1 a verdict failed, 2 bad input, 3 the platform failed`;
 
@@ -27,7 +28,8 @@ export type Command =
       command: 'run';
       round: string;
       variant?: string;
-      platform: 'auto' | 'local' | 'kind';
+      /** `auto` or a registered platform's name or alias. */
+      platform: string;
       seed: number;
       ui: boolean;
       step: boolean;
@@ -73,10 +75,10 @@ function seedOf(raw: string | undefined): number {
   return n;
 }
 
-function platformOf(raw: string | undefined): 'auto' | 'local' | 'kind' {
+function platformOf(raw: string | undefined): string {
   if (raw === undefined) return 'auto';
-  if (raw === 'auto' || raw === 'local' || raw === 'kind') return raw;
-  throw new UsageError(`--platform ${raw}: expected local, kind or auto`);
+  if (platforms.words().includes(raw)) return raw;
+  throw new UsageError(`--platform ${raw}: expected ${platforms.describe()} or auto`);
 }
 
 export function parseCommand(argv: string[]): Command {

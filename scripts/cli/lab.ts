@@ -1,36 +1,45 @@
 #!/usr/bin/env node
 // The lab's command line: list the rounds, run them on a platform, render what they apply.
 // Exit codes: 0 every verdict holds, 1 a verdict failed, 2 bad input, 3 the platform failed,
-// 4 an unexpected error (a bug: set LAB_DEBUG=1 for the stack), 130 interrupted.
-import { PlatformError } from '../platforms/platform.js';
-import { renderText } from '../platforms/render.js';
-import { choosePlatform } from '../platforms/select.js';
-import { writeJsonReport } from '../report/json.js';
-import { writeHtmlReport, writeIndex } from '../report/html.js';
-import { writeJUnitReport } from '../report/junit.js';
-import type { RunResult, VerdictResult } from '../report/result-schema.js';
-import { formatComparison, formatRun, table } from '../report/terminal.js';
-import { formatMeasured } from '../measure/verdicts.js';
-import { ROUNDS, UnknownScenarioError, findRound, findVariant } from '../scenarios/index.js';
-import { REPO_ROOT } from '../scenarios/root.js';
-import { ACCOUNTING_VERDICT, runVariant } from '../scenarios/runner.js';
-import { overlayDir, plannedSeconds, timelineOf, type RoundSpec } from '../scenarios/spec.js';
-import { USAGE, UsageError, parseCommand, type Command } from './args.js';
-import { createPlatform } from './platforms.js';
-import { ViewUnavailableError, startTrainer, type TrainerSession } from './trainer.js';
+// 4 an unexpected error (a bug: set LAB_DEBUG=1 for the stack), 130 interrupted (143 on SIGTERM).
 import path from 'node:path';
+import { PROJECT_ROOT } from '../../services/shared/project-root.js';
+import type { RunResult } from '../model/result.js';
+import { platforms } from '../platforms/index.js';
+import { PlatformError } from '../platforms/platform.js';
+import type { PlatformChoice } from '../platforms/registry.js';
+import { renderText } from '../platforms/render.js';
+import { installSignalTeardown } from '../platforms/signal-teardown.js';
+import { writeHtmlReport, writeIndex } from '../report/html.js';
+import { reportBaseName, writeJsonReport } from '../report/json.js';
+import { writeJUnitReport } from '../report/junit.js';
+import { formatComparison, formatRun, table } from '../report/terminal.js';
+import { ROUNDS, UnknownScenarioError, findRound, findVariant } from '../scenarios/index.js';
+import { runVariant } from '../scenarios/runner.js';
+import { overlayDir, plannedSeconds, timelineOf, type VariantSpec } from '../scenarios/spec.js';
+import { USAGE, UsageError, parseCommand, type Command } from './args.js';
+import { ViewUnavailableError, startTrainer, type TrainerSession } from './trainer.js';
 
 export const EXIT = { ok: 0, verdictFailed: 1, badInput: 2, platformFailed: 3, bug: 4, interrupted: 130 } as const;
 
 type Out = (line: string) => void;
 
+/** A signal ended the run; `code` is its exit status (130 for Ctrl-C, 143 for SIGTERM). */
+class Interrupted extends Error {
+  constructor(readonly code: number) {
+    super('interrupted');
+  }
+}
+
 function list(out: Out): number {
+  // Timelines as the local platform runs them: a cluster's DNS cache lengthens some waits.
+  const local = platforms.find('local')!.info;
   const rows = ROUNDS.flatMap((r) =>
     r.variants.map((v, i) => [
       i === 0 ? `${r.round} ${r.name}` : '',
       v.name,
       v.role,
-      `~${plannedSeconds(timelineOf(r, v))} s`,
+      `~${plannedSeconds(timelineOf(r, v), local)} s`,
       i === 0 ? r.title : '',
     ]),
   );
@@ -41,16 +50,8 @@ function list(out: Out): number {
 async function render(cmd: Extract<Command, { command: 'render' }>, out: Out): Promise<number> {
   const round = findRound(cmd.round);
   findVariant(round, cmd.variant);
-  out((await renderText(path.join(REPO_ROOT, overlayDir(round, cmd.variant)))).trimEnd());
+  out((await renderText(path.join(PROJECT_ROOT, overlayDir(round, cmd.variant)))).trimEnd());
   return EXIT.ok;
-}
-
-function measuredFormatter(round: RoundSpec, variant: string): (v: VerdictResult) => string {
-  const specs = [...findVariant(round, variant).verdicts, ACCOUNTING_VERDICT];
-  return (v) => {
-    const spec = specs.find((s) => s.name === v.name);
-    return spec ? formatMeasured(spec, v.measured) : String(v.measured);
-  };
 }
 
 /** LAB_LOCAL_OCTET=N puts a local lab on 127.N.0.0/16 (default 10), so two labs can share a machine. */
@@ -65,54 +66,71 @@ function localOctet(): number | undefined {
 async function run(cmd: Extract<Command, { command: 'run' }>, out: Out): Promise<number> {
   const round = findRound(cmd.round);
   const variants = cmd.variant === undefined ? round.variants : [findVariant(round, cmd.variant)];
-  const choice = await choosePlatform(cmd.platform, undefined, { context: cmd.context });
+  const choice = await platforms.choose(cmd.platform, { context: cmd.context });
   out(`platform ${choice.name} (${choice.reason})`);
   const trainer: TrainerSession | null = cmd.ui || cmd.step ? await startTrainer({ web: cmd.ui, step: cmd.step }) : null;
   if (trainer?.url) out(`live dashboard: ${trainer.url}`);
   const abort = new AbortController();
-  // First Ctrl-C: stop the timeline and tear down. Second: exit at once (the platform's exit hook
-  // still kills every process it started).
-  const onSigint = (): void => {
-    if (abort.signal.aborted) process.exit(EXIT.interrupted);
-    out('interrupted: tearing down (Ctrl-C again to exit at once)');
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  const results: RunResult[] = [];
+  let endInterrupted: (code: number) => void = () => {};
+  const interrupted = new Promise<number>((resolve) => (endInterrupted = resolve));
+  let runs: Promise<RunResult[]> = Promise.resolve([]);
+  // First signal: stop the timeline and wait for the tear-down. Second: exit at once (the local
+  // platform's exit hook still kills every process it started).
+  const removeSignals = installSignalTeardown(
+    { down: () => (abort.abort(), runs.then(() => undefined, () => undefined)) },
+    { log: out, what: 'everything the run started', timeoutMs: platforms.find(choice.name)!.info.timeouts.downMs + 10_000, done: endInterrupted },
+  );
+  let results: RunResult[];
   try {
-    for (const variant of variants) {
-      abort.signal.throwIfAborted();
-      out(`\n== round ${round.round} (${round.name}), variant ${variant.name}: ${variant.summary}`);
-      const platform = createPlatform(choice.name, { seed: cmd.seed, context: cmd.context, yes: cmd.yes, image: cmd.image, octet: localOctet() });
-      const result = await runVariant({
-        platform,
-        round,
-        variant,
-        seed: cmd.seed,
-        root: REPO_ROOT,
-        views: trainer ? [trainer.view] : [],
-        gate: trainer?.gate ?? undefined,
-        signal: abort.signal,
-        log: (line) => out(`   ${line}`),
-      });
-      results.push(result);
-      out(formatRun(result, measuredFormatter(round, variant.name)));
-      const files = [
-        await writeJsonReport(result, cmd.reports),
-        await writeJUnitReport(result, cmd.reports),
-        await writeHtmlReport(result, cmd.reports),
-      ];
-      out(`  reports: ${files.join(', ')}`);
-    }
+    runs = runVariants(cmd, variants, choice, trainer, abort.signal, out);
+    results = await runs;
+  } catch (err) {
+    if (abort.signal.aborted) throw new Interrupted(await interrupted);
+    throw err;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    removeSignals();
     await trainer?.close();
   }
   if (results.length > 0) await writeIndex(cmd.reports);
   if (results.length > 1) out(`\n${formatComparison(results)}`);
   return results.every((r) => r.pass) ? EXIT.ok : EXIT.verdictFailed;
+}
+
+async function runVariants(
+  cmd: Extract<Command, { command: 'run' }>,
+  variants: readonly VariantSpec[],
+  choice: PlatformChoice,
+  trainer: TrainerSession | null,
+  signal: AbortSignal,
+  out: Out,
+): Promise<RunResult[]> {
+  const round = findRound(cmd.round);
+  const results: RunResult[] = [];
+  for (const variant of variants) {
+    signal.throwIfAborted();
+    out(`\n== round ${round.round} (${round.name}), variant ${variant.name}: ${variant.summary}`);
+    const platform = platforms.create(choice, { seed: cmd.seed, context: cmd.context, yes: cmd.yes, image: cmd.image, octet: localOctet() });
+    const result = await runVariant({
+      platform,
+      round,
+      variant,
+      seed: cmd.seed,
+      views: trainer ? [trainer.view] : [],
+      gate: trainer?.gate ?? undefined,
+      signal,
+      log: (line) => out(`   ${line}`),
+      logsDir: path.join(cmd.reports, `${reportBaseName({ round: round.round, variant: variant.name })}-logs`),
+    });
+    results.push(result);
+    out(formatRun(result));
+    const files = [
+      await writeJsonReport(result, cmd.reports),
+      await writeJUnitReport(result, cmd.reports),
+      await writeHtmlReport(result, cmd.reports),
+    ];
+    out(`  reports: ${files.join(', ')}`);
+  }
+  return results;
 }
 
 export async function main(argv: string[], out: Out = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
@@ -128,6 +146,10 @@ export async function main(argv: string[], out: Out = (l) => process.stdout.writ
     if (error instanceof UsageError || error instanceof UnknownScenarioError || error instanceof ViewUnavailableError) {
       err(`lab: ${error.message}`);
       return EXIT.badInput;
+    }
+    if (error instanceof Interrupted) {
+      err('lab: interrupted; everything the run started was torn down');
+      return error.code;
     }
     if (error instanceof PlatformError) {
       err(`lab: platform failed: ${error.message.split('\n')[0]}`);

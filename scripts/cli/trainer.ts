@@ -1,33 +1,16 @@
 // The seam to the trainer's view (scripts/view): --ui and --step hand the live run over to it. It
-// is loaded only when asked for, so a plain run never pays for a web server.
-import type { LiveView, StepGate } from '../measure/live.js';
+// is loaded only when asked for, so a plain run never pays for a web server (the type imports
+// below vanish from the build).
+import type { TrainerUi, TrainerUiOptions } from '../view/trainer-ui.js';
 
 export class ViewUnavailableError extends Error {}
 
-export interface TrainerSession {
-  view: LiveView;
-  gate: StepGate | null;
-  url: string | null;
-  close(): Promise<void>;
-}
+export type TrainerSession = TrainerUi;
 
-export interface TrainerOptions {
-  web: boolean;
-  step: boolean;
-  /** Dashboard port (the view's default when absent; 0 picks a free one). */
-  port?: number;
-  stdin?: NodeJS.ReadStream;
-  stdout?: NodeJS.WriteStream;
-}
-
-interface TrainerModule {
-  startTrainerUi(options: TrainerOptions): Promise<TrainerSession>;
-}
-
-export async function startTrainer(options: TrainerOptions): Promise<TrainerSession> {
-  let mod: TrainerModule;
+export async function startTrainer(options: TrainerUiOptions): Promise<TrainerSession> {
+  let mod: typeof import('../view/trainer-ui.js');
   try {
-    mod = (await import('../view/trainer-ui.js')) as TrainerModule;
+    mod = await import('../view/trainer-ui.js');
   } catch {
     throw new ViewUnavailableError('the web view is not available (scripts/view is missing from this build)');
   }

@@ -2,10 +2,13 @@
 // (cumulative counts) through the platform, every 500 ms, and keeps what each process reported.
 // A process is a pod name plus a bootId: a restarted or replaced pod starts a new series from
 // cursor 0, and a pod that vanished keeps the series it had.
-import type { Platform, PodInfo } from '../platforms/platform.js';
-import { monotonicNow } from '../platforms/platform.js';
-import type { BackendStats, StatsResponse } from '../../services/a/stats-schema.js';
-import type { BackendSample, BackendSeries, ClientSeries, PodRecord } from './run-data.js';
+import type { Platform } from '../platforms/platform.js';
+import type { PodInfo } from '../model/k8s.js';
+import { monotonicNow } from '../model/clock.js';
+import type { LabEvent } from '../model/events.js';
+import type { BackendStats, StatsResponse } from '../../services/shared/stats-schema.js';
+import type { BackendSample, BackendSeries, ClientSeries, PodRecord, RunData } from './run-data.js';
+import type { RunClock } from './windows.js';
 import { CPU_METRIC, WIRE_BYTES_METRIC, sumSamples } from './prometheus.js';
 
 export interface CollectorOptions {
@@ -93,18 +96,28 @@ export class Collector {
     return [...this.podRecords.values()];
   }
 
+  /** What was collected so far, on the run's clock, with the events to judge it by. */
+  runData(clock: RunClock, events: LabEvent[]): RunData {
+    return {
+      t0: clock.t0,
+      tEnd: clock.tEnd,
+      marks: clock.marks,
+      backend: this.opts.backend,
+      clients: this.clients(),
+      backends: this.backends(),
+      pods: this.pods(),
+      events,
+    };
+  }
+
   private recordPods(pods: PodInfo[]): void {
     const t = this.now();
     const listed = new Set<string>();
     for (const p of pods) {
       listed.add(p.name);
       const rec = this.podRecords.get(p.name);
-      if (rec) {
-        rec.lastSeen = t;
-        rec.last = p;
-      } else {
-        this.podRecords.set(p.name, { name: p.name, deployment: p.deployment, app: p.app, createdAt: p.createdAt, firstSeen: t, lastSeen: t, last: p });
-      }
+      if (rec) rec.last = p;
+      else this.podRecords.set(p.name, { name: p.name, deployment: p.deployment, app: p.app, createdAt: p.createdAt, last: p });
     }
     for (const rec of this.podRecords.values()) {
       if (!listed.has(rec.name) && rec.vanishedAt === undefined) rec.vanishedAt = t;

@@ -1,50 +1,11 @@
 // Every figure of a report, computed from the collected run over one window. A bucket belongs to a
 // window when the middle of its second does; pods count when they existed during the window.
-import type { LabEvent } from '../platforms/platform.js';
-import type { Accounting, TimelineSecond } from '../report/result-schema.js';
-import type { StatsBucket } from '../../services/a/stats-schema.js';
+import type { LabEvent } from '../model/events.js';
+import type { Figures } from '../model/figures.js';
+import type { Accounting, TimelineSecond } from '../model/result.js';
+import type { StatsBucket } from '../../services/shared/stats-schema.js';
 import { summarise } from './histogram.js';
 import type { BackendSample, ClientSeries, RunData, TimeRange } from './run-data.js';
-
-export interface Figures {
-  /** Length of the window, seconds. */
-  seconds: number;
-  scheduled: number;
-  skipped: number;
-  /** Calls completed in the window, every outcome. */
-  calls: number;
-  ok: number;
-  errors: number;
-  byCode: Record<string, number>;
-  errorClasses: Record<string, number>;
-  unavailableRate: number | null;
-  errorRate: number | null;
-  /** OK calls per second. */
-  throughput: number | null;
-  perPod: Record<string, number>;
-  /** Backend pods that existed during the window, and those among them that served an OK call. */
-  podsTotal: number;
-  podsWithTraffic: number;
-  maxMeanShare: number | null;
-  latencyMs: { p50: number | null; p99: number | null; max: number | null };
-  /** Backend pods created during the run that existed in the window: seconds from creation to
-   *  their first OK call anywhere in the run (null: never), resolution 1 s, rounded up. */
-  newPods: Record<string, number | null>;
-  /** Those new pods that served no OK call inside the window. */
-  newPodsIdle: number;
-  /** Share of the window's OK calls that those new pods served. */
-  newPodsShare: number | null;
-  /** Backend pods serving at least one OK call, per second: median and largest. */
-  podsPerSecond: { median: number | null; max: number | null };
-  /** Attempts backend pods received in the window (retries and shed calls included). */
-  servedByB: number;
-  /** Attempts backend pods refused for lack of capacity in the window (shed). */
-  shedByB: number;
-  /** Readiness failures of backend pods that were not being deleted. */
-  readinessFailures: number;
-  /** How far behind its schedule A started calls (client saturation), worst second. */
-  lagMaxMs: number;
-}
 
 export interface FigureFilter {
   /** Only A processes of these deployments (round 5 reads each protocol's own client). */
@@ -207,6 +168,7 @@ export function computeFigures(data: RunData, range: TimeRange, filter: FigureFi
   const seconds = Math.max(0, (range.to - range.from) / 1000);
   // B's counters are read over the same whole seconds as A's buckets, not the raw range.
   const span = secondsSpan(range);
+  const servedByB = Math.round(data.backends.reduce((s, b) => s + (growthIn(b.samples, 'received', b.startedAt, span) ?? 0), 0));
   return {
     seconds: round(seconds, 1),
     scheduled,
@@ -228,7 +190,8 @@ export function computeFigures(data: RunData, range: TimeRange, filter: FigureFi
     newPodsIdle: created.filter((p) => (perPod[p.name] ?? 0) === 0).length,
     newPodsShare: created.length === 0 || ok === 0 ? null : round(newOk / ok, 6),
     podsPerSecond: { median: median(perSecond), max: perSecond.length ? Math.max(...perSecond) : null },
-    servedByB: Math.round(data.backends.reduce((s, b) => s + (growthIn(b.samples, 'received', b.startedAt, span) ?? 0), 0)),
+    servedByB,
+    attemptsPerCall: calls ? round(servedByB / calls, 3) : null,
     shedByB: Math.round(data.backends.reduce((s, b) => s + (growthIn(b.samples, 'shed', b.startedAt, span) ?? 0), 0)),
     readinessFailures: readinessFailures(data.events, data.backend, range),
     lagMaxMs,

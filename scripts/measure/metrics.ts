@@ -1,9 +1,9 @@
 // The numbers a verdict can read, each with its unit and what it means. Specs name a metric; only
-// this table knows how it is read from the figures.
-import type { Accounting } from '../report/result-schema.js';
-import type { Figures } from './figures.js';
-
-export type Unit = 'ratio' | 'count' | 'ms' | 's' | 'x' | 'pods';
+// this table knows how it is read from the figures, and which events it needs a platform to see.
+import type { EventType } from '../model/events.js';
+import type { Figures } from '../model/figures.js';
+import type { MetricName, Unit } from '../model/metrics.js';
+import type { Accounting } from '../model/result.js';
 
 /** Run-wide facts some metrics read besides the window's figures. */
 export interface RunFacts {
@@ -12,17 +12,19 @@ export interface RunFacts {
   table?: Record<string, Record<string, number | null>>;
 }
 
-interface MetricDef {
+export interface MetricDef {
   unit: Unit;
   describe: string;
   read: (f: Figures, run: RunFacts) => number | null;
+  /** Events the figure is counted from: on a platform that cannot observe them it is not measured. */
+  needs?: readonly EventType[];
 }
 
 const cls = (name: string) => (f: Figures) => f.errorClasses[name] ?? 0;
 
 const newPodValues = (f: Figures): Array<number | null> => Object.values(f.newPods);
 
-export const METRICS = {
+export const METRICS: Record<MetricName, MetricDef> = {
   calls: { unit: 'count', describe: 'calls A completed', read: (f) => f.calls },
   ok: { unit: 'count', describe: 'calls that ended OK', read: (f) => f.ok },
   errors: { unit: 'count', describe: 'calls that did not end OK', read: (f) => f.errors },
@@ -58,18 +60,19 @@ export const METRICS = {
     },
   },
   servedByB: { unit: 'count', describe: 'attempts backend pods received (retries included)', read: (f) => f.servedByB },
-  amplification: {
-    unit: 'x',
-    describe: 'attempts B received per call A completed',
-    read: (f) => (f.calls ? Math.round((f.servedByB / f.calls) * 1000) / 1000 : null),
-  },
+  amplification: { unit: 'x', describe: 'attempts B received per call A completed', read: (f) => f.attemptsPerCall },
   shedByB: { unit: 'count', describe: 'attempts B refused for lack of capacity', read: (f) => f.shedByB },
   errorsPerShed: {
     unit: 'x',
     describe: 'errors A saw per attempt B refused',
     read: (f) => (f.shedByB ? Math.round((f.errors / f.shedByB) * 1000) / 1000 : null),
   },
-  readinessFailures: { unit: 'count', describe: 'failed readiness probes of pods not being deleted', read: (f) => f.readinessFailures },
+  readinessFailures: {
+    unit: 'count',
+    describe: 'failed readiness probes of pods not being deleted',
+    read: (f) => f.readinessFailures,
+    needs: ['pod-not-ready', 'pod-deleted'],
+  },
   skipped: { unit: 'count', describe: 'calls A could not start (its in-flight limit)', read: (f) => f.skipped },
   accountingHolds: { unit: 'count', describe: 'accounting check (1 = holds)', read: (_f, run) => (run.accounting.holds ? 1 : 0) },
   unmeasuredFigures: {
@@ -77,29 +80,8 @@ export const METRICS = {
     describe: 'cells of the measured table that hold no measurement',
     read: (_f, run) => (run.table ? Object.values(run.table).flatMap((row) => Object.values(row)).filter((v) => v === null || !Number.isFinite(v)).length : null),
   },
-} satisfies Record<string, MetricDef>;
-
-export type MetricName = keyof typeof METRICS;
+};
 
 export function metric(name: MetricName): MetricDef {
   return METRICS[name];
-}
-
-/** A value for a person: ratios as percentages, the rest with their unit. */
-export function formatValue(value: number | null, unit: Unit): string {
-  if (value === null) return 'n/a';
-  switch (unit) {
-    case 'ratio':
-      return `${Math.round(value * 100 * 100) / 100}%`;
-    case 'ms':
-      return `${Math.round(value * 10) / 10} ms`;
-    case 's':
-      return `${Math.round(value * 10) / 10} s`;
-    case 'x':
-      return `${Math.round(value * 100) / 100}x`;
-    case 'pods':
-      return `${value} pod${value === 1 ? '' : 's'}`;
-    default:
-      return `${value}`;
-  }
 }

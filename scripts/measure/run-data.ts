@@ -1,8 +1,9 @@
 // What one run leaves behind for the figures: every A process's closed buckets and last totals,
 // every B process's cumulative counts over time, every pod the platform listed, and the events.
 // Collected once, read many times (live every second, then once per window at the end).
-import type { LabEvent, PodInfo } from '../platforms/platform.js';
-import type { BackendStats, StatsBucket, StatsResponse } from '../../services/a/stats-schema.js';
+import type { LabEvent } from '../model/events.js';
+import type { PodInfo } from '../model/k8s.js';
+import type { BackendStats, StatsBucket, StatsResponse } from '../../services/shared/stats-schema.js';
 
 /** One A process: a pod name and a bootId (a restarted container is a new process, same name). */
 export interface ClientSeries {
@@ -41,9 +42,6 @@ export interface PodRecord {
   deployment: string;
   app: string;
   createdAt: number;
-  /** First and last time the platform listed it. */
-  firstSeen: number;
-  lastSeen: number;
   /** Set when a pod that was listed is listed no more. */
   vanishedAt?: number;
   last: PodInfo;

@@ -1,8 +1,8 @@
 // The once-a-second picture a live view draws: the last complete second's outcomes and each pod's
 // share of it, from what the collector has so far.
-import type { LivePod, LivePodState, LiveSnapshot } from './live.js';
+import type { LivePod, LivePodState, LiveSnapshot } from '../model/live.js';
 import type { ClientSeries, PodRecord } from './run-data.js';
-import type { StatsBucket } from '../../services/a/stats-schema.js';
+import type { StatsBucket } from '../../services/shared/stats-schema.js';
 
 /** A pod that vanished stays on screen this long, as Gone, so a trainer sees where it went. */
 const GONE_VISIBLE_MS = 5_000;
@@ -54,6 +54,7 @@ export function buildSnapshot(input: SnapshotInput): LiveSnapshot {
     }));
   return {
     round: input.round,
+    t0: input.t0,
     variant: input.variant,
     s: Math.max(0, Math.round((input.now - input.t0) / 100) / 10),
     rates: { ok, unavailable, cancelled, other: Math.max(0, completed - ok - unavailable - cancelled) },

@@ -1,6 +1,6 @@
 // Round 5's measured table: one row per protocol and load shape, each read in its own window from
 // its own client's calls. Every cell is a measurement or null, never an estimate.
-import type { TableRowSpec } from '../scenarios/spec.js';
+import type { TableRowSpec } from '../model/spec.js';
 import { computeFigures, growthIn, secondsSpan } from './figures.js';
 import type { RunData, TimeRange } from './run-data.js';
 

@@ -1,10 +1,12 @@
 // Evaluates a variant's verdicts against the figures of their windows. A verdict whose value could
-// not be measured fails: "no data" never passes for "no errors".
-import type { VerdictResult } from '../report/result-schema.js';
-import type { Comparison, PlatformName, VerdictSpec } from '../scenarios/spec.js';
-import { forPlatform } from '../scenarios/spec.js';
-import type { Figures } from './figures.js';
-import { formatValue, metric, type RunFacts } from './metrics.js';
+// not be measured fails: "no data" never passes for "no errors", and neither does a figure counted
+// from events the platform cannot observe.
+import type { Figures } from '../model/figures.js';
+import { formatValue } from '../model/format.js';
+import type { VerdictResult } from '../model/result.js';
+import type { Comparison, VerdictSpec } from '../model/spec.js';
+import { valueFor, type PlatformTraits } from '../model/traits.js';
+import { metric, type RunFacts } from './metrics.js';
 
 export function compare(value: number, op: Comparison, threshold: number): boolean {
   switch (op) {
@@ -22,7 +24,8 @@ export function compare(value: number, op: Comparison, threshold: number): boole
 }
 
 export interface VerdictContext {
-  platform: PlatformName;
+  /** What the platform is: thresholds may depend on it, and a metric needs its events seen. */
+  traits: PlatformTraits;
   /** Figures by window name; `main` is the default window. */
   figures: Record<string, Figures>;
   run: RunFacts;
@@ -30,6 +33,7 @@ export interface VerdictContext {
 
 function read(spec: VerdictSpec, ctx: VerdictContext): number | null {
   const def = metric(spec.metric);
+  if (def.needs?.some((type) => !ctx.traits.events.includes(type))) return null;
   const figuresOf = (w: string): Figures => {
     const f = ctx.figures[w];
     if (f === undefined) throw new Error(`verdict "${spec.name}" reads window "${w}", which the round does not define`);
@@ -43,7 +47,7 @@ function read(spec: VerdictSpec, ctx: VerdictContext): number | null {
 
 export function evaluateVerdict(spec: VerdictSpec, ctx: VerdictContext): VerdictResult {
   const def = metric(spec.metric);
-  const threshold = forPlatform(spec.threshold, ctx.platform);
+  const threshold = valueFor(spec.threshold, ctx.traits);
   const measured = read(spec, ctx);
   const unit = spec.relativeTo === undefined ? def.unit : 'x';
   const where = spec.relativeTo === undefined ? '' : ` of its value in "${spec.relativeTo}"`;
@@ -52,16 +56,11 @@ export function evaluateVerdict(spec: VerdictSpec, ctx: VerdictContext): Verdict
     explanation: spec.explanation,
     expected: `${def.describe}${where} ${spec.op} ${formatValue(threshold, unit)}`,
     measured,
+    unit,
     pass: measured !== null && compare(measured, spec.op, threshold),
   };
 }
 
 export function evaluateVerdicts(specs: VerdictSpec[], ctx: VerdictContext): VerdictResult[] {
   return specs.map((s) => evaluateVerdict(s, ctx));
-}
-
-/** The measured value as a person reads it, in the verdict's unit. */
-export function formatMeasured(spec: VerdictSpec, measured: number | string | null): string {
-  if (typeof measured === 'string') return measured;
-  return formatValue(measured, spec.relativeTo === undefined ? metric(spec.metric).unit : 'x');
 }

@@ -1,71 +1,15 @@
-// The one interface both platforms implement (after kind's provider abstraction): everything
+// The one interface every platform implements (after kind's provider abstraction): everything
 // above it (scenarios, measurement, verdicts, reports) is shared and never asks where pods run.
-
-/** A rendered Kubernetes object, as parsed from `kubectl kustomize` output. */
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
-  [field: string]: unknown;
-}
-
-export const LAB_NAMESPACE = 'grpc-lab';
-
-export type EventType =
-  | 'pod-created'
-  | 'pod-ready'
-  | 'pod-not-ready'
-  | 'pod-deleted'
-  | 'prestop-started'
-  | 'sigterm-sent'
-  | 'sigkill-sent'
-  | 'pod-exited'
-  | 'pod-restarted'
-  | 'endpoint-added'
-  | 'endpoint-removed'
-  | 'scaled'
-  | 'rollout-started'
-  | 'rollout-completed'
-  | 'step';
-
-/** Where an endpoint change became visible: the EndpointSlice itself, kube-proxy's rules, or DNS. */
-export type EndpointView = 'endpoints' | 'proxy' | 'dns';
-
-export interface LabEvent {
-  /** Unix ms from a monotonic clock (performance.timeOrigin + performance.now()). */
-  t: number;
-  type: EventType;
-  pod?: string;
-  deployment?: string;
-  service?: string;
-  view?: EndpointView;
-  /** Free text for a person: "exit code 0", "signal SIGKILL", "replicas 10 -> 20", "restart count 1". */
-  detail?: string;
-}
-
-export type PodPhase = 'Pending' | 'Running' | 'Terminating' | 'Succeeded' | 'Failed';
-
-export interface PodInfo {
-  name: string;
-  /** Deployment that owns it (its `app` label picks the service). */
-  deployment: string;
-  /** The pod's `app` label. */
-  app: string;
-  ip: string;
-  phase: PodPhase;
-  ready: boolean;
-  /** Unix ms. */
-  createdAt: number;
-  restarts: number;
-}
-
-export interface RunOptions {
-  /** Seed for everything random in the platform (local: kube-proxy's backend choice). */
-  seed?: number;
-}
+// What a platform is (its traits) travels with it; how to find and build one is in registry.ts.
+import type { LabEvent } from '../model/events.js';
+import type { K8sObject, PodInfo } from '../model/k8s.js';
+import type { ClusterInfo, PlatformTraits } from '../model/traits.js';
 
 export interface Platform {
-  readonly name: 'local' | 'kind';
+  /** The name it is registered under (local, cluster, ...). */
+  readonly name: string;
+  /** What it is: events it can observe, its DNS cache, its timeouts. */
+  readonly info: PlatformTraits;
   /** Applies the rendered objects and waits until every Deployment's rollout is complete. */
   up(objects: K8sObject[], timeoutMs?: number): Promise<void>;
   /** Like `kubectl rollout restart deployment/NAME`: returns once the rollout has started. */
@@ -79,16 +23,18 @@ export interface Platform {
   onEvent(listener: (event: LabEvent) => void): () => void;
   /** Every event since up(), in order. */
   events(): LabEvent[];
-  /** GET http://POD:PORT/PATH (local: the pod's loopback address; kind: the API server's pod proxy). */
+  /** GET http://POD:PORT/PATH (local: the pod's loopback address; a cluster: the API server's pod proxy). */
   httpGet(pod: string, port: number, path: string): Promise<string>;
+  /** Where the objects run: provider, API server version, context. Meaningful after up(). */
+  clusterInfo(): Promise<ClusterInfo>;
+  /**
+   * Writes what a person needs to see why a run failed into `dir`: every pod's log, the events,
+   * the objects. Called before down(), also after a failed up(); returns the files written.
+   */
+  collectLogs(dir: string): Promise<string[]>;
   /** Deletes everything the lab created; safe to call twice and after a failed up(). */
   down(): Promise<void>;
 }
 
 /** Raised when the platform cannot do what was asked (missing tool, taken port, cluster gone). */
 export class PlatformError extends Error {}
-
-/** Unix ms from a monotonic source: never goes backwards while the orchestrator runs. */
-export function monotonicNow(): number {
-  return performance.timeOrigin + performance.now();
-}

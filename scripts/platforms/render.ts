@@ -3,7 +3,8 @@
 import { stat } from 'node:fs/promises';
 import { execa } from 'execa';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { PlatformError, type K8sObject } from './platform.js';
+import { PlatformError } from './platform.js';
+import { type K8sObject } from '../model/k8s.js';
 
 export interface RenderOptions {
   /** The kubectl binary to run (default `kubectl` from PATH). */

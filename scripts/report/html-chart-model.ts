@@ -1,7 +1,7 @@
 // The charts' input built from a finished run's timeline: the same shape the live dashboard
 // builds from its snapshots, so the report draws exactly the charts the room saw.
-import { toViewEvent, type ViewEvent } from '../view/describe-event.js';
-import type { RunResult } from './result-schema.js';
+import { toViewEvent, type ViewEvent } from './describe-event.js';
+import type { RunResult } from '../model/result.js';
 
 export interface ChartModel {
   s: number[];

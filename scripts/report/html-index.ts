@@ -4,7 +4,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { esc, fmt, page } from './html-page.js';
 import { reportBaseName } from './json.js';
-import type { RunResult } from './result-schema.js';
+import type { RunResult } from '../model/result.js';
 
 type Row = [label: string, cell: (r: RunResult) => { text: string; tone?: 'good' | 'bad' }];
 
@@ -20,15 +20,12 @@ const ROWS: Row[] = [
   ['verdicts', (r) => ({ text: `${r.pass ? '✔' : '✘'} ${r.verdicts.filter((v) => v.pass).length} / ${r.verdicts.length}`, tone: r.pass ? 'good' : 'bad' })],
   ['calls', (r) => ({ text: fmt.int(r.calls) })],
   ['UNAVAILABLE rate', (r) => ({ text: fmt.pct(r.unavailableRate), tone: r.unavailableRate > 0 ? 'bad' : 'good' })],
-  ['all errors', (r) => {
-    const errors = r.calls - (r.byCode.OK ?? 0);
-    return { text: `${fmt.int(errors)} (${fmt.pct(r.calls ? errors / r.calls : null)})`, tone: errors > 0 ? 'bad' : 'good' };
-  }],
+  ['all errors', (r) => ({ text: `${fmt.int(r.errors)} (${fmt.pct(r.calls ? r.errors / r.calls : null)})`, tone: r.errors > 0 ? 'bad' : 'good' })],
   ['pods with traffic', (r) => ({ text: `${r.podsWithTraffic} / ${r.podsTotal}`, tone: r.podsWithTraffic < r.podsTotal ? 'bad' : 'good' })],
   ['max / mean share', (r) => ({ text: r.maxMeanShare === null ? '–' : `${fmt.num(r.maxMeanShare)}×` })],
   ['latency p50', (r) => ({ text: fmt.ms(r.latencyMs.p50) })],
   ['latency p99', (r) => ({ text: fmt.ms(r.latencyMs.p99) })],
-  ['B attempts per call', (r) => ({ text: r.calls ? `${fmt.num(r.servedByB / r.calls)}×` : '–' })],
+  ['B attempts per call', (r) => ({ text: r.attemptsPerCall === null ? '–' : `${fmt.num(r.attemptsPerCall)}×` })],
   ['new pods: first call', firstCallText],
   ['accounting', (r) => ({ text: r.accounting.holds ? '✔ holds' : '✘ broken', tone: r.accounting.holds ? undefined : 'bad' })],
 ];
@@ -85,9 +82,18 @@ ${skipped.length ? `<p class="accounting">Not run results, skipped: ${skipped.ma
   return page('gRPC lab: all variants', body, { charts: false });
 }
 
+/** A run result this version can show; one written before `errors` was recorded is listed as skipped. */
 function isRunResult(x: unknown): x is RunResult {
   const r = x as Partial<RunResult> | null;
-  return !!r && typeof r.round === 'number' && typeof r.variant === 'string' && Array.isArray(r.verdicts) && Array.isArray(r.timeline) && typeof r.accounting === 'object';
+  return (
+    !!r &&
+    typeof r.round === 'number' &&
+    typeof r.variant === 'string' &&
+    typeof r.errors === 'number' &&
+    Array.isArray(r.verdicts) &&
+    Array.isArray(r.timeline) &&
+    typeof r.accounting === 'object'
+  );
 }
 
 /** Reads every DIR/*.json that is a run result, writes DIR/index.html, returns its path. */

@@ -2,16 +2,13 @@
 // room saw, verdicts, accounting, narration, kubectl), and reports/index.html comparing variants.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { formatCluster } from '../model/format.js';
 import { chartModel } from './html-chart-model.js';
 import { esc, fmt, inlineJson, page } from './html-page.js';
 import { reportBaseName } from './json.js';
-import type { RunResult } from './result-schema.js';
+import type { RunResult } from '../model/result.js';
 
 export { renderIndexHtml, writeIndex } from './html-index.js';
-
-function errorsOf(result: RunResult): number {
-  return result.calls - (result.byCode.OK ?? 0);
-}
 
 function figure(label: string, value: string, bad = false): string {
   return `<div class="figure${bad ? ' bad' : ''}"><div class="label">${esc(label)}</div><div class="value">${esc(value)}</div></div>`;
@@ -23,7 +20,7 @@ function figures(r: RunResult): string {
   return `<section class="card"><h2>Figures <small>measurement window</small></h2><div class="figures">
 ${figure('calls', fmt.int(r.calls))}
 ${figure('OK', fmt.int(r.byCode.OK ?? 0))}
-${figure('errors', fmt.int(errorsOf(r)), errorsOf(r) > 0)}
+${figure('errors', fmt.int(r.errors), r.errors > 0)}
 ${figure('UNAVAILABLE rate', fmt.pct(r.unavailableRate), r.unavailableRate > 0)}
 ${codes.map(([c, n]) => figure(c, fmt.int(n), true)).join('\n')}
 ${figure('pods with traffic', `${r.podsWithTraffic} / ${r.podsTotal}`, r.podsWithTraffic < r.podsTotal)}
@@ -31,7 +28,7 @@ ${figure('max / mean share', r.maxMeanShare === null ? '–' : `${fmt.num(r.maxM
 ${figure('latency p50', fmt.ms(r.latencyMs.p50))}
 ${figure('latency p99', fmt.ms(r.latencyMs.p99))}
 ${figure('latency max', fmt.ms(r.latencyMs.max))}
-${figure('B attempts per call', r.calls ? `${fmt.num(r.servedByB / r.calls)}×` : '–', r.calls > 0 && r.servedByB > r.calls * 1.01)}
+${figure('B attempts per call', r.attemptsPerCall === null ? '–' : `${fmt.num(r.attemptsPerCall)}×`, (r.attemptsPerCall ?? 0) > 1.01)}
 </div>${classes.length ? `<p class="accounting">Errors by class: ${classes.map(([c, n]) => `${esc(c)} ${fmt.int(n)}`).join(', ')}</p>` : ''}</section>`;
 }
 
@@ -80,7 +77,7 @@ function podTable(r: RunResult): string {
 
 function verdictTable(r: RunResult): string {
   const rows = r.verdicts.map((v) =>
-    `<tr class="${v.pass ? 'pass' : 'fail'}"><td>${v.pass ? '✔' : '✘'}</td><td>${esc(v.name)}</td><td>${esc(v.expected)}</td><td>${esc(fmt.measured(v.measured))}</td><td>${esc(v.explanation)}</td></tr>`,
+    `<tr class="${v.pass ? 'pass' : 'fail'}"><td>${v.pass ? '✔' : '✘'}</td><td>${esc(v.name)}</td><td>${esc(v.expected)}</td><td>${esc(fmt.measured(v))}</td><td>${esc(v.explanation)}</td></tr>`,
   );
   const acc = r.accounting;
   return `<section class="card"><h2>Verdicts</h2><table class="verdicts"><thead><tr><th></th><th>verdict</th><th>expected</th><th>measured</th><th>what it proves</th></tr></thead>
@@ -103,11 +100,18 @@ function story(r: RunResult): string {
 <section class="card"><h2>See it on a real cluster</h2><pre class="commands">${r.kubectl.map(esc).join('\n') || '# no commands for this round'}</pre></section></div>`;
 }
 
-export function renderReportHtml(r: RunResult): string {
+/** The failed run's logs folder, linked from the page (relative to it, so the folder moves with it). */
+function logsLink(r: RunResult, logsHref: string | undefined): string {
+  if (!r.logs) return '';
+  return `<p class="accounting">The pods' logs, the events and the objects of this run: <a href="${esc(logsHref ?? r.logs)}/">${esc(r.logs)}</a></p>`;
+}
+
+export function renderReportHtml(r: RunResult, options: { logsHref?: string } = {}): string {
   const title = `Round ${r.round} ${r.roundName}: ${r.variant}`;
   const held = r.verdicts.filter((v) => v.pass).length;
   const body = `<header class="top"><div><h1>${esc(title)}</h1>
-<p class="symptom">${esc(r.platform)} platform · seed ${esc(r.seed)} · started ${esc(r.startedAt)} · ${fmt.num(r.durationS, 1)} s · <a href="index.html">all variants</a></p></div>
+<p class="symptom">${esc(r.platform)} platform (${esc(formatCluster(r.cluster))}) · seed ${esc(r.seed)} · started ${esc(r.startedAt)} · ${fmt.num(r.durationS, 1)} s · <a href="index.html">all variants</a></p>
+${logsLink(r, options.logsHref)}</div>
 <div class="meta"><span class="pill ${r.pass ? 'pass' : 'fail'}">${r.pass ? 'PASS' : 'FAIL'} · ${held} of ${r.verdicts.length} verdicts hold</span></div></header>
 ${figures(r)}
 ${charts(r)}
@@ -121,6 +125,7 @@ ${story(r)}`;
 export async function writeHtmlReport(result: RunResult, dir = 'reports'): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${reportBaseName(result)}.html`);
-  await writeFile(file, renderReportHtml(result));
+  const logsHref = result.logs === undefined ? undefined : path.relative(dir, result.logs).split(path.sep).join('/');
+  await writeFile(file, renderReportHtml(result, { logsHref }));
   return file;
 }

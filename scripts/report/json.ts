@@ -1,7 +1,7 @@
 // reports/<round>-<variant>.json: the whole RunResult, for CI artefacts, the HTML report and diffs.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunResult } from './result-schema.js';
+import type { RunResult } from '../model/result.js';
 
 export function reportBaseName(result: Pick<RunResult, 'round' | 'variant'>): string {
   return `${result.round}-${result.variant}`;

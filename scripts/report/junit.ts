@@ -2,7 +2,8 @@
 // regressed. A failure carries what was measured against what was expected.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunResult, VerdictResult } from './result-schema.js';
+import { formatMeasured } from '../model/format.js';
+import type { RunResult, VerdictResult } from '../model/result.js';
 import { reportBaseName } from './json.js';
 
 // XML 1.0 allows tab, newline, carriage return and everything from 0x20 up, minus surrogates
@@ -24,8 +25,8 @@ const attr = (name: string, value: string | number): string => `${name}="${escap
 function testCase(result: RunResult, v: VerdictResult, seconds: number): string {
   const open = `    <testcase ${attr('classname', `round-${result.round}-${result.roundName}.${result.variant}`)} ${attr('name', v.name)} ${attr('time', seconds.toFixed(3))}>`;
   const body = v.pass
-    ? `\n      <system-out>${escapeXml(`${v.explanation}\nmeasured ${String(v.measured)}; expected ${v.expected}`)}</system-out>`
-    : `\n      <failure ${attr('message', `measured ${String(v.measured)}, expected ${v.expected}`)} type="VerdictFailed">${escapeXml(v.explanation)}</failure>`;
+    ? `\n      <system-out>${escapeXml(`${v.explanation}\nmeasured ${formatMeasured(v)}; expected ${v.expected}`)}</system-out>`
+    : `\n      <failure ${attr('message', `measured ${formatMeasured(v)}, expected ${v.expected}`)} type="VerdictFailed">${escapeXml(v.explanation)}</failure>`;
   return `${open}${body}\n    </testcase>`;
 }
 
@@ -34,9 +35,13 @@ export function toJUnit(result: RunResult): string {
   const perCase = result.verdicts.length ? result.durationS / result.verdicts.length : 0;
   const props = [
     ['platform', result.platform],
+    ['cluster.provider', result.cluster.provider],
+    ['cluster.serverVersion', result.cluster.serverVersion ?? 'n/a'],
+    ['cluster.context', result.cluster.context ?? 'n/a'],
     ['seed', String(result.seed)],
     ['calls', String(result.calls)],
     ['accounting', result.accounting.check],
+    ...(result.logs ? [['logs', result.logs]] : []),
   ]
     .map(([k, v]) => `      <property ${attr('name', k)} ${attr('value', v)}/>`)
     .join('\n');

@@ -1,12 +1,8 @@
 // What a person reads in the terminal after a run: the figures, each verdict with measured value
 // against its threshold, the accounting check, what the trainer says and the kubectl to see it on a
 // real cluster; and after several variants, one table that compares them.
-import type { RunResult, VerdictResult } from './result-schema.js';
-
-const n = (x: number): string => x.toLocaleString('en-US');
-const pct = (x: number | null): string => (x === null ? 'n/a' : `${(Math.round(x * 10000) / 100).toString()}%`);
-const ms = (x: number | null): string => (x === null ? 'n/a' : `${Math.round(x * 10) / 10} ms`);
-const fixed = (x: number | null, digits = 2): string => (x === null ? 'n/a' : (Math.round(x * 10 ** digits) / 10 ** digits).toString());
+import { formatCluster, formatCount as n, formatMeasured, formatMs as ms, formatNumber as fixed, formatPercent as pct } from '../model/format.js';
+import type { RunResult, VerdictResult } from '../model/result.js';
 
 /** Renders rows as aligned columns; the first row is the header. */
 export function table(rows: string[][], indent = '  '): string {
@@ -18,10 +14,8 @@ export function table(rows: string[][], indent = '  '): string {
   return [line(rows[0]), indent + widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
-/** Turns a verdict's measured value into text; reporters that know the unit pass a better one. */
+/** Turns a verdict's measured value into text (default: in the verdict's unit). */
 export type MeasuredFormatter = (v: VerdictResult) => string;
-
-const plainMeasured: MeasuredFormatter = (v) => (v.measured === null ? 'n/a (not measured)' : String(v.measured));
 
 function codes(byCode: Record<string, number>): string {
   const entries = Object.entries(byCode).sort(([, a], [, b]) => b - a);
@@ -55,19 +49,20 @@ function tableLines(result: RunResult): string[] {
   return ['', '  measured table:', table([['', ...figures], ...rows.map(([name, r]) => [name, ...figures.map((f) => fixed(r[f] ?? null))])], '    ')];
 }
 
-export function formatRun(result: RunResult, measured: MeasuredFormatter = plainMeasured): string {
-  const errors = result.calls - (result.byCode.OK ?? 0);
+export function formatRun(result: RunResult, measured: MeasuredFormatter = (v) => formatMeasured(v)): string {
   const lines = [
     `Round ${result.round} (${result.roundName}), variant ${result.variant}: ${result.pass ? 'PASS' : 'FAIL'}` +
       ` on ${result.platform}, seed ${result.seed}, ${fixed(result.durationS, 1)} s`,
+    `  ran on: ${formatCluster(result.cluster)}`,
+    ...(result.logs ? [`  logs of the failed run (pods, events, objects): ${result.logs}`] : []),
     '  figures (measurement window):',
     `    calls ${n(result.calls)}: ${codes(result.byCode)}`,
-    `    errors ${n(errors)}; UNAVAILABLE rate ${pct(result.unavailableRate)}` +
+    `    errors ${n(result.errors)}; UNAVAILABLE rate ${pct(result.unavailableRate)}` +
       (Object.keys(result.errorClasses).length ? `; by class: ${codes(result.errorClasses)}` : ''),
     `    pods with traffic ${result.podsWithTraffic}/${result.podsTotal}; max/mean share ${result.maxMeanShare === null ? 'n/a' : `${fixed(result.maxMeanShare)}x`}`,
     `    latency p50 ${ms(result.latencyMs.p50)}, p99 ${ms(result.latencyMs.p99)}, max ${ms(result.latencyMs.max)}`,
     `    B received ${n(result.servedByB)} attempts for ${n(result.calls)} calls` +
-      (result.calls ? ` (${fixed(result.servedByB / result.calls)}x)` : ''),
+      (result.attemptsPerCall === null ? '' : ` (${fixed(result.attemptsPerCall)}x)`),
     ...newPodLines(result),
     '    OK calls per pod:',
     ...perPodLines(result),
@@ -99,13 +94,13 @@ export function formatComparison(results: RunResult[]): string {
     return [
       r.variant,
       n(r.calls),
-      n(r.calls - (r.byCode.OK ?? 0)),
+      n(r.errors),
       pct(r.unavailableRate),
       `${r.podsWithTraffic}/${r.podsTotal}`,
       r.maxMeanShare === null ? 'n/a' : `${fixed(r.maxMeanShare)}x`,
       ms(r.latencyMs.p50),
       ms(r.latencyMs.p99),
-      r.calls ? `${fixed(r.servedByB / r.calls)}x` : 'n/a',
+      r.attemptsPerCall === null ? 'n/a' : `${fixed(r.attemptsPerCall)}x`,
       `${passed}/${r.verdicts.length}`,
       r.pass ? 'PASS' : 'FAIL',
     ];

@@ -1,6 +1,6 @@
 // Edits the runner makes to rendered objects before applying them. Objects are data: each edit
 // returns new objects and leaves the rendered ones alone.
-import type { K8sObject } from '../platforms/platform.js';
+import type { K8sObject } from '../model/k8s.js';
 
 interface Container {
   name: string;

@@ -76,7 +76,6 @@ export const round1: RoundSpec = {
     {
       action: 'waitForRollout',
       deployment: 'service-b',
-      timeoutS: 60,
       title: 'Rollout completes',
       narration: 'Readiness probes passed on every pod the whole time: health checks say nothing about calls in flight.',
       kubectl: ['kubectl -n grpc-lab get events --field-selector involvedObject.kind=Pod --sort-by=.lastTimestamp'],

@@ -44,7 +44,6 @@ function timeline(finishS: number): Step[] {
     {
       action: 'waitForRollout',
       deployment: 'service-b',
-      timeoutS: 90,
       title: 'Rollout completes',
       narration: 'All new pods are ready; old ones may still be draining.',
       kubectl: ['kubectl -n grpc-lab rollout status deployment/service-b'],

@@ -1,22 +1,10 @@
 // The declarative shape of a round: what runs (an overlay per variant), what happens (a timeline of
 // steps), what is measured (windows) and what must hold (verdicts). Specs are data: the runner,
 // the measurement and the reporters are the only code, shared by every round.
-import type { MetricName } from '../measure/metrics.js';
+import type { TableRowSpec, VerdictSpec, WindowSpec } from '../model/spec.js';
+import { valueFor, type PlatformTraits, type TraitValue } from '../model/traits.js';
 
-export type PlatformName = 'local' | 'kind';
-
-/** A number, or one per platform when the platforms honestly differ (with the reason). */
-export type PerPlatform = number | { local: number; kind: number; why: string };
-
-/** A point in the run: its start (load running, everything ready), its end, or a step's mark. */
-export type Anchor = 'start' | 'end' | { mark: string; plusS?: number };
-
-export interface WindowSpec {
-  from: Anchor;
-  to: Anchor;
-  /** Why the window starts and ends where it does (shown in reports). */
-  why: string;
-}
+export type { Anchor, Comparison, TableRowSpec, VerdictSpec, WindowSpec } from '../model/spec.js';
 
 interface StepCommon {
   /** Short title: the step gate and the live view show it. */
@@ -30,30 +18,12 @@ interface StepCommon {
 }
 
 export type Step =
-  | (StepCommon & { action: 'wait'; seconds: PerPlatform })
+  | (StepCommon & { action: 'wait'; seconds: TraitValue })
+  /** `kubectl rollout restart deployment/NAME`: of B, or of a client, whose processes then start again. */
   | (StepCommon & { action: 'rolloutRestart'; deployment: string })
-  | (StepCommon & { action: 'waitForRollout'; deployment: string; timeoutS?: number })
-  | (StepCommon & { action: 'scale'; deployment: string; replicas: number })
-  /** `kubectl rollout restart` of the client deployment(s): every A process starts again. */
-  | (StepCommon & { action: 'restartA' })
-  | (StepCommon & { action: 'mark'; mark: string });
-
-export type StepAction = Step['action'];
-
-export type Comparison = '>=' | '<=' | '==' | '>' | '<';
-
-export interface VerdictSpec {
-  name: string;
-  /** The sentence a trainer would say: what holding (or failing) this verdict proves. */
-  explanation: string;
-  metric: MetricName;
-  /** Window the metric is read in (default: the round's main window). */
-  window?: string;
-  /** When set, the verdict compares metric(window) / metric(relativeTo) with the threshold. */
-  relativeTo?: string;
-  op: Comparison;
-  threshold: PerPlatform;
-}
+  /** `kubectl rollout status`, bounded by the platform's rollout timeout. */
+  | (StepCommon & { action: 'waitForRollout'; deployment: string })
+  | (StepCommon & { action: 'scale'; deployment: string; replicas: number });
 
 /** A number an overlay sets, with where it is set, so a test can prove the overlay says the same. */
 export interface Knob {
@@ -82,15 +52,6 @@ export interface VariantSpec {
   /** Added to (or replacing, by name) the round's windows. */
   windows?: Record<string, WindowSpec>;
   verdicts: VerdictSpec[];
-}
-
-/** Round 5's table: one row per protocol and load shape, each read from its own window. */
-export interface TableRowSpec {
-  /** Row name in the table, e.g. "grpc, fixed rate". */
-  name: string;
-  window: string;
-  /** The client deployment whose calls this row counts (its pods' traffic only). */
-  client: string;
 }
 
 export interface RoundSpec {
@@ -122,10 +83,6 @@ export function overlayDir(round: Pick<RoundSpec, 'round' | 'name'>, variant: st
   return `k8s/scenarios/${round.round}-${round.name}/${variant}`;
 }
 
-export function forPlatform(value: PerPlatform, platform: PlatformName): number {
-  return typeof value === 'number' ? value : value[platform];
-}
-
 export function timelineOf(round: RoundSpec, variant: VariantSpec): Step[] {
   return variant.timeline ?? round.timeline;
 }
@@ -134,7 +91,7 @@ export function windowsOf(round: RoundSpec, variant: VariantSpec): Record<string
   return { ...round.windows, ...variant.windows };
 }
 
-/** Seconds the timeline waits on purpose (rollouts and start-up come on top). */
-export function plannedSeconds(steps: Step[], platform: PlatformName = 'local'): number {
-  return steps.reduce((s, step) => s + (step.action === 'wait' ? forPlatform(step.seconds, platform) : 0), 0);
+/** Seconds the timeline waits on purpose on a platform like this one (rollouts and start-up come on top). */
+export function plannedSeconds(steps: Step[], traits: PlatformTraits): number {
+  return steps.reduce((s, step) => s + (step.action === 'wait' ? valueFor(step.seconds, traits) : 0), 0);
 }

@@ -1,9 +1,7 @@
 // Step mode: one gate the engine awaits before each timeline action, opened by whichever the
 // trainer uses first: Enter in the terminal or "Next" on the dashboard. Both triggers call
 // next() on the same StepControl, so one press never advances two steps.
-import type { StepGate } from '../measure/live.js';
-
-export type StepSource = 'terminal' | 'web';
+import type { StepGate } from '../model/live.js';
 
 export class StepControl implements StepGate {
   private pending: { title: string; resolve: () => void } | null = null;
@@ -22,8 +20,8 @@ export class StepControl implements StepGate {
     });
   }
 
-  /** Opens the gate; false when the engine was not waiting (a late or double press). */
-  next(_source: StepSource): boolean {
+  /** Opens the gate, from Enter or "Next"; false when the engine was not waiting (a late or double press). */
+  next(): boolean {
     const pending = this.pending;
     if (!pending) return false;
     this.pending = null;

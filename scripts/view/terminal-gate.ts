@@ -22,7 +22,7 @@ export function createTerminalGate(stdin: NodeJS.ReadStream, control: StepContro
       process.kill(process.pid, 'SIGINT');
       return;
     }
-    if ([...chunk].some((b) => ENTER.has(b))) control.next('terminal');
+    if ([...chunk].some((b) => ENTER.has(b))) control.next();
   };
   stdin.setRawMode(true);
   stdin.on('data', onData);

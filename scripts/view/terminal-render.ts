@@ -1,8 +1,9 @@
 // The terminal view as a pure function: what the trainer sees for one snapshot, as lines that fit
 // the terminal (at most 100 columns), so the layout is unit-tested without a terminal.
-import type { LivePod, LivePodState, LiveSnapshot, RunInfo } from '../measure/live.js';
-import type { VerdictResult } from '../report/result-schema.js';
-import { foldEvents, type ViewEvent } from './describe-event.js';
+import type { LivePod, LivePodState, LiveSnapshot, RunInfo } from '../model/live.js';
+import { formatPercentFixed } from '../model/format.js';
+import type { VerdictResult } from '../model/result.js';
+import { foldEvents, type ViewEvent } from '../report/describe-event.js';
 
 export interface FrameInput {
   info: RunInfo | null;
@@ -98,9 +99,8 @@ export function wrapWords(text: string, width: number, maxLines: number): string
   return kept.map((l, i) => (i === maxLines - 1 ? l : fit(l, width).trimEnd()));
 }
 
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
-}
+/** Fixed one decimal: columns that redraw every second must not jump. */
+const pct = (x: number): string => formatPercentFixed(x, 1);
 
 function errorRate(rates: LiveSnapshot['rates']): number {
   const total = rates.ok + rates.unavailable + rates.cancelled + rates.other;

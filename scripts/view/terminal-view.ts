@@ -1,11 +1,11 @@
 // The live terminal view: on a TTY it redraws one frame in place (log-update); in CI or when the
 // output is piped it prints one plain line per second instead, so logs stay readable.
 import { createLogUpdate } from 'log-update';
-import type { LiveSnapshot, LiveView, RunInfo } from '../measure/live.js';
-import type { LabEvent } from '../platforms/platform.js';
-import type { RunResult, VerdictResult } from '../report/result-schema.js';
-import { toViewEvent } from './describe-event.js';
-import { RunZero } from './run-clock.js';
+import type { LiveSnapshot, LiveView, RunInfo } from '../model/live.js';
+import type { LabEvent } from '../model/events.js';
+import type { RunResult, VerdictResult } from '../model/result.js';
+import { toViewEvent } from '../report/describe-event.js';
+import { monotonicNow } from '../model/clock.js';
 import type { StepControl } from './step-control.js';
 import { renderFrame, renderPlainLine, MAX_WIDTH } from './terminal-render.js';
 
@@ -36,7 +36,8 @@ function liveTerminal(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, contro
   let verdicts: VerdictResult[] | undefined;
   let events: LabEvent[] = [];
   let waiting: string | null = null;
-  const zero = new RunZero();
+  // s = 0 is the run's t0, which every snapshot carries; until the first one, when start() came.
+  let zeroMs = monotonicNow();
   let servingApps = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
   // after finish() the final frame stays as it is: teardown events must not draw a new one below
@@ -53,7 +54,7 @@ function liveTerminal(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, contro
     timer = null;
     if (idle) return;
     const lines = renderFrame(
-      { info, snapshot, events: events.map((e) => toViewEvent(e, zero.ms)), waiting, verdicts, servingApps },
+      { info, snapshot, events: events.map((e) => toViewEvent(e, zeroMs)), waiting, verdicts, servingApps },
       { width: Math.min(MAX_WIDTH, stream.columns ?? MAX_WIDTH), height: stream.rows ?? 24, color: !env.NO_COLOR },
     );
     passThrough(() => draw(lines.join('\n')));
@@ -76,13 +77,13 @@ function liveTerminal(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv, contro
       verdicts = undefined;
       events = [];
       servingApps = new Set();
-      zero.reset();
+      zeroMs = monotonicNow();
       idle = false;
       redraw();
     },
     update(next) {
       snapshot = next;
-      zero.observe(next);
+      zeroMs = next.t0;
       for (const pod of next.pods) if (pod.okPerSec > 0) servingApps.add(pod.app);
       redraw();
     },
@@ -142,7 +143,7 @@ function keepFrameBelowOtherOutput(
 }
 
 function plainLines(stream: NodeJS.WritableStream, control?: StepControl): LiveView {
-  const zero = new RunZero();
+  let zeroMs = monotonicNow();
   let pending: LabEvent[] = [];
   const say = (line: string) => stream.write(`${line}\n`);
   const unsubscribe = control?.onChange((title) => {
@@ -150,13 +151,13 @@ function plainLines(stream: NodeJS.WritableStream, control?: StepControl): LiveV
   });
   return {
     start(info) {
-      zero.reset();
+      zeroMs = monotonicNow();
       pending = [];
       say(`round ${info.round} ${info.roundName}, variant ${info.variant} on ${info.platform}: ${info.symptom}`);
     },
     update(snapshot) {
-      zero.observe(snapshot);
-      say(renderPlainLine(snapshot, pending.map((e) => toViewEvent(e, zero.ms))));
+      zeroMs = snapshot.t0;
+      say(renderPlainLine(snapshot, pending.map((e) => toViewEvent(e, zeroMs))));
       pending = [];
     },
     event(e) {

@@ -1,6 +1,6 @@
 // What the engine starts for a run in front of a room: the terminal view, optionally the web
 // dashboard, and in step mode one gate opened by Enter or by the page's "Next" button.
-import type { LiveView, StepGate } from '../measure/live.js';
+import type { LiveView, StepGate } from '../model/live.js';
 import { StepControl, ViewError } from './step-control.js';
 import { createTerminalGate, type TerminalGate } from './terminal-gate.js';
 import { createTerminalView } from './terminal-view.js';

@@ -3,7 +3,7 @@
 // totals are two independent tallies of the same events, so comparing them is a real check.
 import { randomUUID } from 'node:crypto';
 import hdr from 'hdr-histogram-js';
-import type { ErrorClass, StatsBucket, StatsResponse, StatsTotals } from './stats-schema.js';
+import type { ErrorClass, StatsBucket, StatsResponse, StatsTotals } from '../shared/stats-schema.js';
 
 /** Closed buckets kept for pollers: an hour, far longer than any collector falls behind. */
 const RETAINED_BUCKETS = 3600;

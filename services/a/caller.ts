@@ -1,5 +1,5 @@
 // What the generator needs from a protocol: start one call, and report how it ended.
-import type { ErrorClass } from './stats-schema.js';
+import type { ErrorClass } from '../shared/stats-schema.js';
 
 /** Reports one ended call: its status name, error class (null when OK), serving B pod (OK calls). */
 export type Complete = (code: string, errorClass: ErrorClass | null, pod: string | null, latencyUs: number) => void;

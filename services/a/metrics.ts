@@ -2,7 +2,7 @@
 // per call, so scraping costs the call path nothing.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Accounting } from './accounting.js';
-import type { StatsBucket } from './stats-schema.js';
+import type { StatsBucket } from '../shared/stats-schema.js';
 
 export interface Metrics {
   contentType: string;

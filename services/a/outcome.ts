@@ -1,6 +1,6 @@
 // Turns how a call ended into the short error class the lab counts. The rules are data, checked in
 // order: the first whose code matches and whose text occurs in the details wins.
-import type { ErrorClass } from './stats-schema.js';
+import type { ErrorClass } from '../shared/stats-schema.js';
 
 interface Rule {
   code: string;

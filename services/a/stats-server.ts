@@ -2,7 +2,7 @@
 // /healthz. Bound to POD_IP only, like a pod's own address.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { StatsResponse } from './stats-schema.js';
+import type { StatsResponse } from '../shared/stats-schema.js';
 import type { Metrics } from './metrics.js';
 
 export interface StatsSource {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import net from 'node:net';
 import { ConfigError, num, oneOf, optionalNum, port, str } from '../shared/config.js';
 
-/** What B does on SIGTERM (see shutdown.ts and DESIGN.md section 5). */
+/** What B does on SIGTERM (see shutdown.ts, and round 2, which compares the three). */
 export const SHUTDOWN_MODES = ['none', 'stop', 'graceful'] as const;
 export type ShutdownMode = (typeof SHUTDOWN_MODES)[number];
 

@@ -1,4 +1,4 @@
-// What B does on SIGTERM, one behaviour per SHUTDOWN_MODE (DESIGN.md section 5, round 2):
+// What B does on SIGTERM, one behaviour per SHUTDOWN_MODE (round 2 compares them):
 //   none      no handler: Node's default action kills the process, in-flight calls see
 //             UNAVAILABLE "Connection dropped"
 //   stop      listener closed, forceShutdown(): every connection destroyed, in-flight calls end

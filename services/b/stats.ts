@@ -3,7 +3,7 @@
 // every attempt it received, shed ones included).
 import { randomUUID } from 'node:crypto';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { BackendStats } from '../a/stats-schema.js';
+import type { BackendStats } from '../shared/stats-schema.js';
 import type { Admission } from './shedding.js';
 
 export type Protocol = 'grpc' | 'rest';

@@ -1,12 +1,10 @@
 // Loads proto/lab.proto at run time: one source of truth, no generated code to keep in sync.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { PROJECT_ROOT } from './project-root.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-// Works from the sources (services/shared) and from the build (dist/services/shared).
-export const PROTO_PATH = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../../../proto/lab.proto' : '../../proto/lab.proto');
+export const PROTO_PATH = path.join(PROJECT_ROOT, 'proto/lab.proto');
 
 export const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: false,

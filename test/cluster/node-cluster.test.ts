@@ -6,7 +6,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/processes.js';
+import { PROJECT_ROOT as ROOT } from '../helpers/processes.js';
 
 if (process.getuid?.() !== 0) throw new Error('the node cluster tests need root (network namespaces, mounts, cgroups)');
 

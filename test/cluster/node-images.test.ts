@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/processes.js';
+import { PROJECT_ROOT as ROOT } from '../helpers/processes.js';
 
 const IMAGES = path.join(ROOT, 'node/images');
 const DOCKER = '/usr/bin/docker';

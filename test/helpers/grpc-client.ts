@@ -5,7 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { loadLabProto, type BackendClient, type HoldTick, type WorkReply, type WorkRequest } from '../../services/shared/proto.js';
-import { ROOT } from './processes.js';
+import { PROJECT_ROOT } from './processes.js';
 
 /** Every test client gets its own connection: grpc-js would otherwise share one between clients. */
 export const OWN_CONNECTION: grpc.ChannelOptions = { 'grpc.use_local_subchannel_pool': 1 };
@@ -79,7 +79,7 @@ type ReflectionStream = grpc.ClientDuplexStream<{ list_services: string }, Refle
 type ReflectionClient = grpc.Client & { ServerReflectionInfo(): ReflectionStream };
 
 const reflectionPackage = grpc.loadPackageDefinition(
-  protoLoader.loadSync(path.join(ROOT, 'node_modules/@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto'), { keepCase: true }),
+  protoLoader.loadSync(path.join(PROJECT_ROOT, 'node_modules/@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto'), { keepCase: true }),
 ) as unknown as {
   grpc: { reflection: { v1: { ServerReflection: new (address: string, creds: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => ReflectionClient } } };
 };

@@ -3,12 +3,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { KubeApi } from '../../scripts/platforms/kind/kube-api.js';
-import { RecordingRunner } from '../../scripts/platforms/kind/runner.js';
-import type { WatchType } from '../../scripts/platforms/kind/watch-events.js';
-import { ROOT } from './processes.js';
+import type { KubeApi } from '../../scripts/platforms/cluster/kube-api.js';
+import { RecordingRunner } from './recording-runner.js';
+import type { WatchType } from '../../scripts/platforms/cluster/watch-events.js';
+import { PROJECT_ROOT } from './processes.js';
 
-export const FIXTURES = path.join(ROOT, 'test/fixtures/kind');
+export const FIXTURES = path.join(PROJECT_ROOT, 'test/fixtures/kind');
 
 export interface WatchLine {
   type: WatchType;
@@ -88,7 +88,7 @@ const tmpDirs: string[] = [];
 export async function overlayWith(components: string[]): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'grpc-lab-kind-'));
   tmpDirs.push(dir);
-  const rel = (p: string) => JSON.stringify(path.relative(dir, path.join(ROOT, 'k8s', p)));
+  const rel = (p: string) => JSON.stringify(path.relative(dir, path.join(PROJECT_ROOT, 'k8s', p)));
   await writeFile(
     path.join(dir, 'kustomization.yaml'),
     [

@@ -1,6 +1,6 @@
 // What an overlay changed relative to another rendering, one readable line per change, so a test
 // can assert that a component changes exactly what it should and nothing else.
-import type { K8sObject } from '../../scripts/platforms/platform.js';
+import type { K8sObject } from '../../scripts/model/k8s.js';
 
 type Flat = Map<string, string>;
 

@@ -1,8 +1,9 @@
 // Synthetic runs for the measurement tests: A buckets, B samples and pods built from a few numbers,
 // so each test states exactly what happened and what the figures must say.
-import type { StatsBucket, StatsResponse } from '../../services/a/stats-schema.js';
+import type { StatsBucket, StatsResponse } from '../../services/shared/stats-schema.js';
 import type { BackendSeries, ClientSeries, PodRecord, RunData } from '../../scripts/measure/run-data.js';
-import type { LabEvent, PodInfo } from '../../scripts/platforms/platform.js';
+import type { LabEvent } from '../../scripts/model/events.js';
+import type { PodInfo } from '../../scripts/model/k8s.js';
 import { encodeLatencies } from '../../scripts/measure/histogram.js';
 
 export const T0 = 1_700_000_000_000;
@@ -76,8 +77,6 @@ export function podRecord(name: string, createdS: number, opts: { vanishedS?: nu
     deployment,
     app: deployment,
     createdAt: info.createdAt,
-    firstSeen: info.createdAt,
-    lastSeen: info.createdAt,
     ...(opts.vanishedS === undefined ? {} : { vanishedAt: T0 + opts.vanishedS * 1000 }),
     last: info,
   };

@@ -1,9 +1,9 @@
 // A synthetic engine for the view tests: a rolling restart of five B pods, second by second, told
 // through the same LiveView calls the scenario engine makes, and the RunResult such a run writes.
 // Old pods terminate one by one while new ones take over; UNAVAILABLE appears during the swap.
-import type { LivePod, LiveSnapshot, LiveView, RunInfo, StepGate } from '../../scripts/measure/live.js';
-import type { EventType, LabEvent } from '../../scripts/platforms/platform.js';
-import type { RunResult, TimelineSecond } from '../../scripts/report/result-schema.js';
+import type { LivePod, LiveSnapshot, LiveView, RunInfo, StepGate } from '../../scripts/model/live.js';
+import type { EventType, LabEvent } from '../../scripts/model/events.js';
+import type { RunResult, TimelineSecond } from '../../scripts/model/result.js';
 
 export const INFO: RunInfo = {
   round: 2,
@@ -56,12 +56,14 @@ const STEPS = [
   { at: ROLLOUT_AT + 7, title: 'Rollout done', narration: 'Five new pods serve everything again.' },
 ];
 
-export function snapshotAt(s: number): LiveSnapshot {
+/** Second s of the run; `t0` is the run's start on the events' clock, as the engine sends it. */
+export function snapshotAt(s: number, t0 = 0): LiveSnapshot {
   const stepIndex = STEPS.filter((st) => st.at <= s).length;
   const step = STEPS[stepIndex - 1];
   return {
     round: INFO.round,
     variant: INFO.variant,
+    t0,
     s,
     rates: ratesAt(s),
     pods: podsAt(s),
@@ -138,12 +140,14 @@ export function resultOf(startMs: number, variant = INFO.variant, clean = false)
     roundName: INFO.roundName,
     variant,
     platform: 'local',
+    cluster: { provider: 'local', serverVersion: null, context: null },
     seed: 7,
     startedAt: new Date(startMs).toISOString(),
     durationS: SECONDS,
     calls,
     byCode,
     errorClasses: clean ? {} : { refused: byCode.UNAVAILABLE, cancelled: byCode.CANCELLED },
+    errors: calls - (byCode.OK ?? 0),
     unavailableRate: (byCode.UNAVAILABLE ?? 0) / calls,
     podsWithTraffic: shares.length,
     podsTotal: ALL_PODS.length,
@@ -152,6 +156,7 @@ export function resultOf(startMs: number, variant = INFO.variant, clean = false)
     latencyMs: { p50: 4.2, p99: 48, max: 312 },
     newPods: Object.fromEntries(NEW.map((p) => [p, 1])),
     servedByB: calls,
+    attemptsPerCall: 1,
     accounting: { scheduled: calls, completed: calls, inFlight: 0, skipped: 0, ok: byCode.OK, holds: true, check: `scheduled ${calls} = completed ${calls} + in flight 0 + skipped 0: holds` },
     verdicts: verdicts(clean),
     events,
@@ -173,7 +178,7 @@ export async function playRun(view: LiveView, options: { stepMs: number; gate?: 
   for (let s = 0; s < (options.until ?? SECONDS); s++) {
     if (options.gate && s === ROLLOUT_AT) await options.gate.waitForNext('Rolling restart of B');
     for (const e of eventsAt(s, startMs)) view.event(e);
-    view.update(snapshotAt(s));
+    view.update(snapshotAt(s, startMs));
     await new Promise((r) => setTimeout(r, options.stepMs));
   }
   return startMs;

@@ -1,12 +1,12 @@
-// The scenario specs against DESIGN.md's catalogue and against their own overlays: every variant
-// exists, every overlay renders, every number a spec explains is the number its overlay sets, and
-// every window and verdict points at something the timeline defines.
+// The scenario specs against the catalogue of rounds (the README's "The rounds") and against their
+// own overlays: every variant exists, every overlay renders, every number a spec explains is the
+// number its overlay sets, and every window and verdict points at something the timeline defines.
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { renderOverlay } from '../../scripts/platforms/render.js';
-import type { K8sObject } from '../../scripts/platforms/platform.js';
+import type { K8sObject } from '../../scripts/model/k8s.js';
 import { ROUNDS, findRound } from '../../scripts/scenarios/index.js';
-import { REPO_ROOT } from '../../scripts/scenarios/root.js';
+import { PROJECT_ROOT } from '../../services/shared/project-root.js';
 import { overlayDir, timelineOf, windowsOf, type Anchor, type Knob, type RoundSpec, type VariantSpec } from '../../scripts/scenarios/spec.js';
 
 const CATALOGUE: Record<number, string[]> = {
@@ -31,7 +31,7 @@ function knobValue(objects: K8sObject[], knob: Knob): string | number | undefine
 const variants = ROUNDS.flatMap((r) => r.variants.map((v) => [r, v] as [RoundSpec, VariantSpec]));
 
 describe('the catalogue', () => {
-  it('has every round and variant of DESIGN.md section 3, in order', () => {
+  it('has every round and variant the README lists, in order', () => {
     expect(ROUNDS.map((r) => r.round)).toEqual([1, 2, 3, 4, 5]);
     for (const r of ROUNDS) expect(r.variants.map((v) => v.name)).toEqual(CATALOGUE[r.round]);
   });
@@ -63,7 +63,7 @@ describe('the catalogue', () => {
   it.each(variants.map(([r, v]) => [overlayDir(r, v.name), r, v] as const))(
     '%s renders and sets every number its spec explains',
     async (dir, round, variant) => {
-      const objects = await renderOverlay(path.join(REPO_ROOT, dir));
+      const objects = await renderOverlay(path.join(PROJECT_ROOT, dir));
       for (const d of [...round.clients, round.backend]) expect(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === d)).toBe(true);
       // A variant's own knobs override the round's for the same setting.
       const key = (k: Knob): string => `${k.deployment}/${k.env ?? 'replicas'}`;

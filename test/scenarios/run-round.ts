@@ -3,8 +3,8 @@
 import { expect, it } from 'vitest';
 import { randomInt } from 'node:crypto';
 import { LocalPlatform } from '../../scripts/platforms/local/local-platform.js';
-import type { RunResult } from '../../scripts/report/result-schema.js';
-import { REPO_ROOT } from '../../scripts/scenarios/root.js';
+import type { RunResult } from '../../scripts/model/result.js';
+import { PROJECT_ROOT } from '../../services/shared/project-root.js';
 import { runVariant } from '../../scripts/scenarios/runner.js';
 import type { RoundSpec } from '../../scripts/scenarios/spec.js';
 import { oneLabAtATime } from '../helpers/lab-lock.js';
@@ -26,7 +26,7 @@ export function testEveryVariant(round: RoundSpec, octet: number, check?: (resul
     it(`${variant.name}: every verdict holds`, async () => {
       const seed = process.env.LAB_TEST_SEED ? Number(process.env.LAB_TEST_SEED) : randomInt(1, 2 ** 31);
       const platform = new LocalPlatform({ octet, seed });
-      const result = await oneLabAtATime(() => runVariant({ platform, round, variant, seed, root: REPO_ROOT }));
+      const result = await oneLabAtATime(() => runVariant({ platform, round, variant, seed, root: PROJECT_ROOT }));
       expect({ seed, failed: failedVerdicts(result) }).toEqual({ seed, failed: [] });
       expect(result.accounting.holds).toBe(true);
       // A floor far below every round's load (round 2, the lightest, counts 60 calls/s over a main

@@ -7,18 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { builtFile, PROJECT_ROOT } from './paths.js';
-
-export function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
+import { signalGroup } from './signal-group.js';
 
 export class ChildGuard {
   private watchdog?: ChildProcess;

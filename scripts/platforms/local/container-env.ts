@@ -7,7 +7,7 @@
 // - DNS_SERVER=<lab DNS ip:port> and GRPC_NODE_USE_ALTERNATIVE_RESOLVER=true: how a pod gets the
 //   cluster DNS here. In a cluster the kubelet writes the pod's /etc/resolv.conf; local pods share
 //   the machine's, so the lab's gRPC clients are pointed at the lab DNS instead (grpc-js's
-//   alternative resolver accepts a DNS server in the target's authority, see DESIGN.md section 5).
+//   alternative resolver takes the DNS server from the target's authority: dns://IP:PORT/name).
 import type { EnvVar, FieldPath } from './pod-template.js';
 
 export interface PodIdentity {

@@ -11,7 +11,9 @@
 // moment the slice changes, then the same events with view 'proxy' or 'dns' when that view
 // actually applies it. Updates reach each view in the order they were made; a view applies every
 // intermediate state (no coalescing), so the timeline shows what a real sync loop could have seen.
-import { monotonicNow, PlatformError, type EndpointView, type LabEvent } from '../platform.js';
+import { monotonicNow } from '../../model/clock.js';
+import { PlatformError } from '../platform.js';
+import { type EndpointView, type LabEvent } from '../../model/events.js';
 
 /** kube-proxy's minimum sync period (iptables mode): how late its rules follow the slices. */
 export const DEFAULT_PROPAGATION_DELAY_MS = 1000;

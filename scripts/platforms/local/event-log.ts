@@ -2,7 +2,8 @@
 // subscribers (the collector, a live view). A subscriber that throws must not leave a pod half
 // started or half stopped, so its error becomes a process warning instead of unwinding into the
 // platform.
-import { monotonicNow, type LabEvent } from '../platform.js';
+import { monotonicNow } from '../../model/clock.js';
+import { type LabEvent } from '../../model/events.js';
 
 export type EventInput = Omit<LabEvent, 't'> & { t?: number };
 

@@ -20,8 +20,11 @@
 // container ran 10 minutes. Each restart emits pod-restarted "restart count N".
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { monotonicNow, PlatformError, type PodPhase } from '../platform.js';
-import { ChildGuard, signalGroup } from './child-guard.js';
+import { monotonicNow } from '../../model/clock.js';
+import { PlatformError } from '../platform.js';
+import { type PodPhase } from '../../model/k8s.js';
+import { ChildGuard } from './child-guard.js';
+import { signalGroup } from './signal-group.js';
 import { containerEnv } from './container-env.js';
 import type { EventInput } from './event-log.js';
 import type { Launcher } from './images.js';

@@ -2,7 +2,8 @@
 // ConfigMaps and Namespaces the local platform runs. The honoured and ignored fields are listed in
 // the README (section local-platform); anything else that would change the data path is rejected
 // with one PlatformError line naming the object and the field.
-import { LAB_NAMESPACE, PlatformError, type K8sObject } from '../platform.js';
+import { LAB_NAMESPACE, type K8sObject } from '../../model/k8s.js';
+import { PlatformError } from '../platform.js';
 import { Field, type Json } from './manifest-fields.js';
 import { readPodTemplate, type PodTemplate } from './pod-template.js';
 

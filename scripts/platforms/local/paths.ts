@@ -1,15 +1,10 @@
-// Where the project lives, found from this module's own location, so the local platform works
-// the same from the sources (scripts/platforms/local) and from the build (dist/scripts/...).
-// Pods always run the build: `node dist/services/<x>/main.js`.
+// Pods always run the build (`node dist/services/<x>/main.js`), from the project's root.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../../../services/shared/project-root.js';
 import { PlatformError } from '../platform.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const threeUp = path.resolve(here, '../../..');
-
-export const PROJECT_ROOT = path.basename(threeUp) === 'dist' ? path.dirname(threeUp) : threeUp;
+export { PROJECT_ROOT };
 
 /** An absolute path to a file of the build; PlatformError when the build has not been made. */
 export function builtFile(relativeToDist: string): string {

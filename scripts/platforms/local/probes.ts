@@ -4,10 +4,10 @@
 // - httpGet: GET http://POD_IP:PORT/PATH; success on a status from 200 to 399.
 // - tcpSocket: success when a TCP connection opens.
 // Every attempt is bounded by timeoutSeconds; a timeout is a failure.
-import http from 'node:http';
 import net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
+import { httpGet } from '../../lib/http-get.js';
 import type { ContainerPort, ProbeHandler } from './pod-template.js';
 
 export interface ProbeResult {
@@ -50,16 +50,13 @@ function grpcCheck(ip: string, port: number, service: string, timeoutMs: number)
   }).finally(() => client.close());
 }
 
-function httpCheck(ip: string, port: number, path: string, headers: Array<[string, string]>, timeoutMs: number): Promise<ProbeResult> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: ip, port, path, headers: Object.fromEntries(headers), timeout: timeoutMs, agent: false }, (res) => {
-      res.resume();
-      const code = res.statusCode ?? 0;
-      resolve({ ok: code >= 200 && code < 400, detail: `http ${code}` });
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-    req.on('error', (err: NodeJS.ErrnoException) => resolve({ ok: false, detail: `http ${err.code ?? err.message}` }));
-  });
+async function httpCheck(ip: string, port: number, path: string, headers: Array<[string, string]>, timeoutMs: number): Promise<ProbeResult> {
+  try {
+    const { status } = await httpGet(new URL(`http://${ip}:${port}${path}`), { timeoutMs, headers: Object.fromEntries(headers) });
+    return { ok: status >= 200 && status < 400, detail: `http ${status}` };
+  } catch (err) {
+    return { ok: false, detail: `http ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+  }
 }
 
 function tcpCheck(ip: string, port: number, timeoutMs: number): Promise<ProbeResult> {

@@ -9,24 +9,13 @@ import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { signalGroup } from './signal-group.js';
 
 /** Only ever a directory the lab made for itself. */
 const workDir = process.argv[2];
 const ownsWorkDir = workDir !== undefined && path.dirname(workDir) === os.tmpdir() && path.basename(workDir).startsWith('grpc-lab-local-');
 
 const pids = new Set<number>();
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
 
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
@@ -36,7 +25,7 @@ lines.on('line', (line) => {
   else if (line.startsWith('-')) pids.delete(pid);
 });
 lines.on('close', () => {
-  for (const pid of pids) killGroup(pid);
+  for (const pid of pids) signalGroup(pid, 'SIGKILL');
   if (ownsWorkDir) rmSync(workDir, { recursive: true, force: true });
   process.exit(0);
 });

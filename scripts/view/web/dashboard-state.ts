@@ -1,16 +1,23 @@
 // What the dashboard knows about the run, kept so that a page connecting mid-run is sent the
 // whole story so far (one "init" message) and then every change as it happens.
-import type { LiveSnapshot, RunInfo } from '../../measure/live.js';
-import type { LabEvent } from '../../platforms/platform.js';
-import { monotonicNow } from '../../platforms/platform.js';
-import type { RunResult, VerdictResult } from '../../report/result-schema.js';
-import { toViewEvent, type ViewEvent } from '../describe-event.js';
-import { RunZero } from '../run-clock.js';
+import { monotonicNow } from '../../model/clock.js';
+import type { LabEvent } from '../../model/events.js';
+import { formatMeasured } from '../../model/format.js';
+import type { LiveSnapshot, RunInfo } from '../../model/live.js';
+import type { RunResult, VerdictResult } from '../../model/result.js';
+import { toViewEvent, type ViewEvent } from '../../report/describe-event.js';
+
+/** A verdict as the page shows it: the measured value already written in its unit. */
+export type ShownVerdict = VerdictResult & { measuredText: string };
+
+function shown(verdicts: readonly VerdictResult[]): ShownVerdict[] {
+  return verdicts.map((v) => ({ ...v, measuredText: formatMeasured(v, '–') }));
+}
 
 /** One second of the run as the page charts it; `at` is when the engine handed it over (Unix ms). */
 export interface DashboardPoint {
   at: number;
-  snapshot: LiveSnapshot;
+  snapshot: Omit<LiveSnapshot, 'verdicts'> & { verdicts: ShownVerdict[] };
 }
 
 /** The part of a finished variant the page shows. */
@@ -23,7 +30,7 @@ export interface ResultSummary {
   podsTotal: number;
   maxMeanShare: number | null;
   p99Ms: number | null;
-  verdicts: VerdictResult[];
+  verdicts: ShownVerdict[];
   accounting: string;
   narration: string[];
   kubectl: string[];
@@ -62,7 +69,7 @@ export function summarize(result: RunResult): ResultSummary {
     podsTotal: result.podsTotal,
     maxMeanShare: result.maxMeanShare,
     p99Ms: result.latencyMs.p99,
-    verdicts: result.verdicts,
+    verdicts: shown(result.verdicts),
     accounting: result.accounting.check,
     narration: result.narration,
     kubectl: result.kubectl,
@@ -70,8 +77,7 @@ export function summarize(result: RunResult): ResultSummary {
 }
 
 export class DashboardState {
-  private readonly zero = new RunZero();
-  private state: DashboardSnapshotState = { info: null, zeroMs: this.zero.ms, points: [], events: [], waiting: null, result: null, earlier: [] };
+  private state: DashboardSnapshotState = { info: null, zeroMs: monotonicNow(), points: [], events: [], waiting: null, result: null, earlier: [] };
 
   constructor(private readonly publish: (message: DashboardMessage) => void) {}
 
@@ -81,23 +87,22 @@ export class DashboardState {
 
   start(info: RunInfo): void {
     const earlier = this.state.result ? [...this.state.earlier, this.state.result] : this.state.earlier;
-    this.zero.reset();
-    this.state = { info, zeroMs: this.zero.ms, points: [], events: [], waiting: this.state.waiting, result: null, earlier };
+    // Until the first snapshot brings the run's t0, the bring-up's events count from here.
+    this.state = { info, zeroMs: monotonicNow(), points: [], events: [], waiting: this.state.waiting, result: null, earlier };
     this.publish({ type: 'start', info, zeroMs: this.state.zeroMs });
   }
 
   update(snapshot: LiveSnapshot): void {
     const at = monotonicNow();
-    this.zero.observe(snapshot, at);
-    this.state.zeroMs = this.zero.ms;
-    const point = { at, snapshot };
+    this.state.zeroMs = snapshot.t0;
+    const point = { at, snapshot: { ...snapshot, verdicts: shown(snapshot.verdicts) } };
     this.state.points.push(point);
     if (this.state.points.length > MAX_POINTS) this.state.points.shift();
     this.publish({ type: 'snapshot', point, zeroMs: this.state.zeroMs });
   }
 
   event(event: LabEvent): void {
-    const viewEvent = toViewEvent(event, this.zero.ms);
+    const viewEvent = toViewEvent(event, this.state.zeroMs);
     this.state.events.push(viewEvent);
     if (this.state.events.length > MAX_EVENTS) this.state.events.shift();
     this.publish({ type: 'event', event: viewEvent });

@@ -2,7 +2,7 @@
 // "Next" button of step mode. Plain node:http: four static files, one event stream, one action.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LiveView } from '../../measure/live.js';
+import type { LiveView } from '../../model/live.js';
 import { StepControl, ViewError } from '../step-control.js';
 import { CONTENT_TYPES, readAsset, type AssetName } from './assets.js';
 import { DashboardState, type DashboardMessage } from './dashboard-state.js';
@@ -84,7 +84,7 @@ export async function startWebDashboard(options: DashboardOptions = {}): Promise
     const origin = req.headers.origin;
     if (origin && new URL(origin).host !== req.headers.host) return send(res, 403, 'application/json', '{"advanced":false}');
     const title = control.waiting;
-    const advanced = control.next('web');
+    const advanced = control.next();
     send(res, advanced ? 200 : 409, 'application/json', JSON.stringify({ advanced, title }));
   }
 

@@ -25,7 +25,7 @@
     return total === 0 ? 0 : (total - r.ok) / total;
   }
 
-  // events carry the platform's clock; s = 0 is known better with every snapshot
+  // events carry the platform's clock; every snapshot carries the run's t0 (s = 0)
   function placedEvents() {
     return state.events.map(function (e) {
       return Object.assign({}, e, { s: Math.round((e.t - state.zeroMs) / 100) / 10 });
@@ -157,12 +157,6 @@
     });
   }
 
-  function formatMeasured(v) {
-    if (v == null) return '–';
-    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
-    return String(v);
-  }
-
   function renderVerdicts() {
     var snap = latest();
     var verdicts = state.result ? state.result.verdicts : snap ? snap.verdicts : [];
@@ -183,7 +177,7 @@
         row.insertCell().textContent = v.pass ? '✔' : '✘';
         row.insertCell().textContent = v.name;
         row.insertCell().textContent = v.expected;
-        row.insertCell().textContent = formatMeasured(v.measured);
+        row.insertCell().textContent = v.measuredText; // written in its unit by the server
         row.insertCell().textContent = v.explanation;
       });
     }
