@@ -167,3 +167,80 @@ describe.runIf(root)('cluster-down', () => {
     expect(again.status).toBe(0);
   });
 });
+
+describe.runIf(root)('node/up.sh refuses, with one line and before it makes anything', () => {
+  function up(env: Record<string, string>) {
+    return spawnSync('/bin/bash', [path.join(NODE, 'up.sh')], {
+      encoding: 'utf8',
+      env: { ...process.env, GRPC_LAB_NODE_DIR: path.join(tmp, 'refused'), ...env },
+    });
+  }
+  function refused(r: ReturnType<typeof up>, line: RegExp) {
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+    expect(existsSync(path.join(tmp, 'refused'))).toBe(false);
+  }
+
+  it('a node left over from an earlier run', () => {
+    const netns = `grpc-lab-stale${process.pid}`;
+    execFileSync('ip', ['netns', 'add', netns]);
+    try {
+      refused(up({ GRPC_LAB_NODE_NETNS: netns, GRPC_LAB_NODE_CONTEXT: 'grpc-lab-none' }), /^node: a stale node from an earlier run is in the way .*make cluster-down removes it$/);
+    } finally {
+      execFileSync('ip', ['netns', 'del', netns]);
+    }
+  });
+
+  it('a taken API port', async () => {
+    const net = await import('node:net');
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      refused(up({ GRPC_LAB_NODE_API_PORT: String(port), GRPC_LAB_NODE_NETNS: 'grpc-lab-none' }), new RegExp(`^node: port ${port} on 127\\.0\\.0\\.1 is taken`));
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a missing tool', () => {
+    // Everything up.sh needs but containerd.
+    const bin = path.join(tmp, 'no-containerd');
+    mkdirSync(bin, { recursive: true });
+    for (const tool of ['bash', 'uname', 'id', 'dirname', 'grep', 'sed', 'cat', 'ip', 'nsenter', 'unshare', 'iptables', 'runc', 'ctr', 'kubectl', 'go']) {
+      const where = spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+      if (where !== '') spawnSync('ln', ['-sf', where, path.join(bin, tool)]);
+    }
+    refused(up({ PATH: bin }), /^node: missing tool: containerd \(make cluster installs it; or: apt-get install .*\)$/);
+  });
+
+  it('not root', () => {
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', path.join(NODE, 'up.sh')], {
+      encoding: 'utf8',
+      env: { ...process.env, GRPC_LAB_NODE_DIR: path.join(tmp, 'refused') },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('node: the lab\'s node needs root (network namespaces, mounts, cgroups): run as root');
+  });
+});
+
+describe('node/build.sh', () => {
+  it('a failed Go build is one line naming its log, and caches nothing', () => {
+    // A `go` that fails the way a compile error does.
+    const bin = path.join(tmp, 'fake-go');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(path.join(bin, 'go'), '#!/bin/sh\necho "cmd/kube/main.go:1: syntax error" >&2\nexit 1\n', { mode: 0o755 });
+    const cache = path.join(tmp, 'cache');
+    const r = spawnSync('bash', [path.join(NODE, 'build.sh')], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GRPC_LAB_CACHE: cache },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^node: go build failed \(full log: .*\.tmp\.log\)$/);
+    expect(r.stderr).toContain('syntax error');
+    const built = spawnSync('find', [cache, '-name', 'kube', '-type', 'f'], { encoding: 'utf8' }).stdout;
+    expect(built).toBe('');
+  });
+});

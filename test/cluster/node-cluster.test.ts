@@ -2,7 +2,7 @@
 // it from the cached build, the pinned version answers, pods run as containers with addresses from
 // the pod CIDR, kube-proxy's iptables rules balance a ClusterIP Service, CoreDNS answers a headless
 // name with the pods' addresses, and node/down.sh leaves the host as it found it.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +158,27 @@ describe('the lab node', () => {
 
   it('leaves the host as it found it after cluster-down', () => {
     ok('bash', [path.join(NODE, 'down.sh')]);
+    expect(hostState()).toEqual(before);
+  });
+
+  it('Ctrl-C during start-up removes what was made, exit 130', async () => {
+    // Interrupted once the API server answers: certificates, namespace, cgroup and processes exist.
+    const child = spawn('bash', [path.join(NODE, 'up.sh')], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('API server ready')) resolve();
+      });
+      child.once('exit', () => resolve());
+    });
+    expect(out).toContain('API server ready');
+    process.kill(-child.pid!, 'SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(err).toContain('node: interrupted; removing what was made');
     expect(hostState()).toEqual(before);
   });
 });
