@@ -13,8 +13,9 @@ node_pids() {
   local f
   for f in "$NODE_DIR"/pids/*; do [ -e "$f" ] && cat "$f"; done
   ip netns pids "$NODE_NETNS" 2>/dev/null
-  for f in /sys/fs/cgroup/pids/"$CGROUP_ROOT"; do [ -d "$f" ] && find "$f" -name cgroup.procs -exec cat {} +; done
-} 
+  local pids_cgroup=/sys/fs/cgroup/pids/$CGROUP_ROOT
+  [ -d "$pids_cgroup" ] && find "$pids_cgroup" -name cgroup.procs -exec cat {} +
+}
 if [ -d "$NODE_DIR/pids" ] || ip netns list | grep -qw "$NODE_NETNS"; then
   [ -n "$quiet" ] || say "stopping the node"
   # TERM first, so the API server and etcd close cleanly; then KILL whatever is left.
@@ -44,7 +45,7 @@ if [ -f "$NODE_DIR/host-sysctls" ]; then
 fi
 # Mounts live in the node's own mount namespace and die with it; anything under NODE_DIR that a
 # host-side step mounted goes here.
-grep -o " $NODE_DIR[^ ]*" /proc/self/mounts | sort -r | while read -r m; do umount -l "$m"; done
+grep -o " ${NODE_DIR}[^ ]*" /proc/self/mounts | sort -r | while read -r m; do umount -l "$m"; done
 rm -rf "$NODE_DIR"
 
 for kind in context cluster user; do kubectl config "delete-$kind" "$NODE_CONTEXT" >/dev/null 2>&1; done
