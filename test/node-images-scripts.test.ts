@@ -7,13 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT as ROOT } from './helpers/processes.js';
+import { readableCopy } from './helpers/readable-copy.js';
 
 const IMAGES = path.join(ROOT, 'node/images');
 const state = mkdtempSync(path.join(os.tmpdir(), 'grpc-lab-images-state-'));
 afterAll(() => rmSync(state, { recursive: true, force: true }));
 
-function run(script: string, args: string[], env: Record<string, string> = {}, prefix: string[] = []) {
-  const argv = [...prefix, 'bash', path.join(IMAGES, script), ...args];
+function run(script: string, args: string[], env: Record<string, string> = {}, prefix: string[] = [], from = IMAGES) {
+  const argv = [...prefix, 'bash', path.join(from, script), ...args];
   const r = spawnSync(argv[0]!, argv.slice(1), {
     env: { ...process.env, GRPC_LAB_STATE: state, ...env },
     encoding: 'utf8',
@@ -54,7 +55,9 @@ describe('build.sh', () => {
   it('refuses to run as a user other than root, in one line', () => {
     // As root, drop to nobody for the run; as anyone else, run as is.
     const prefix = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : [];
-    const r = run('build.sh', [], {}, prefix);
+    const copy = readableCopy(IMAGES);
+    const r = run('build.sh', [], {}, prefix, copy.dir);
+    copy.remove();
     expect(r.code).toBe(1);
     expect(r.lines).toEqual(['build: must run as root: debootstrap and the lab\'s dockerd need it']);
   });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { PROJECT_ROOT as ROOT } from './helpers/processes.js';
+import { readableCopy } from './helpers/readable-copy.js';
 
 const NODE = path.join(ROOT, 'node');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'grpc-lab-node-test-'));
@@ -217,10 +218,12 @@ describe.runIf(root)('node/up.sh refuses, with one line and before it makes anyt
   });
 
   it('not root', () => {
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', path.join(NODE, 'up.sh')], {
+    const copy = readableCopy(NODE);
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', path.join(copy.dir, 'up.sh')], {
       encoding: 'utf8',
       env: { ...process.env, GRPC_LAB_NODE_DIR: path.join(tmp, 'refused') },
     });
+    copy.remove();
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe('node: the lab\'s node needs root (network namespaces, mounts, cgroups): run as root');
   });

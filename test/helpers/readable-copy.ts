@@ -1,0 +1,15 @@
+// A copy of a folder that any user can read: tests that drop to an unprivileged user to check a
+// script's "run as root" refusal must not depend on where the checkout lives (a fresh clone in a
+// private temporary directory is unreadable to that user, and the shell would fail with 126).
+import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Copies DIR into a new world-readable temporary folder; returns the copy and its clean-up. */
+export function readableCopy(dir: string): { dir: string; remove: () => void } {
+  const parent = mkdtempSync(path.join(os.tmpdir(), 'grpc-lab-readable-'));
+  chmodSync(parent, 0o755);
+  const copy = path.join(parent, path.basename(dir));
+  cpSync(dir, copy, { recursive: true });
+  return { dir: copy, remove: () => rmSync(parent, { recursive: true, force: true }) };
+}
