@@ -250,6 +250,13 @@ describe('steps after up', () => {
       ['service-b-6d8f7c9b5d-x7k2p', true, '10.244.1.7'],
       ['service-b-6d8f7c9b5d-m4q9z', true, '10.244.2.4'],
     ]);
+    // never seen by the watch: creationTimestamp, whole seconds of the API server's clock
+    expect(pods.map((p) => p.createdAt % 1000)).toEqual([0, 0]);
+    // seen by the watch: the run's own clock, to the millisecond
+    const [created] = (await watchFixture('pod-watch')).slice(0, 1);
+    r.api.watchers.get(PODS)!(created!.type, created!.object);
+    const seenAt = r.platform.events().find((e) => e.type === 'pod-created')!.t;
+    expect((await r.platform.pods()).find((p) => p.name === 'service-b-6d8f7c9b5d-x7k2p')!.createdAt).toBe(seenAt);
     expect(await r.platform.httpGet('service-a-7f9c6d5b4-qw2er', 9090, '/stats?after=3')).toBe('{"buckets":[]}');
     expect(r.api.gets).toContain(`${PODS}/service-a-7f9c6d5b4-qw2er:9090/proxy/stats?after=3`);
     expect(r.runner.calls).toEqual([]);

@@ -58,6 +58,7 @@ export class ClusterPlatform implements Platform {
   /** Set just before the first command that changes the cluster: down() has something to undo. */
   private touched = false;
   private stopWatches: Array<() => void> = [];
+  private podEvents: PodEvents | undefined;
   private log: LabEvent[] = [];
   private readonly listeners = new Set<(event: LabEvent) => void>();
 
@@ -150,6 +151,7 @@ export class ClusterPlatform implements Platform {
   private async watch(): Promise<void> {
     const api = await this.api();
     const pods = new PodEvents();
+    this.podEvents = pods;
     const slices = new EndpointSliceEvents();
     const kubelet = new KubeletEvents((pod) => pods.hasPreStop(pod));
     const sources: Array<[string, string, (type: WatchType, obj: unknown, t: number) => LabEvent[]]> = [
@@ -190,7 +192,11 @@ export class ClusterPlatform implements Platform {
 
   async pods(): Promise<PodInfo[]> {
     const list = await this.getJson<{ items?: PodJson[] }>(PODS_PATH);
-    return (list.items ?? []).map(podInfo);
+    return (list.items ?? []).map((pod) => {
+      const info = podInfo(pod);
+      const seen = this.podEvents?.firstSeen.get(info.name);
+      return seen === undefined ? info : { ...info, createdAt: seen };
+    });
   }
 
   onEvent(listener: (event: LabEvent) => void): () => void {
