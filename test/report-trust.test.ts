@@ -13,7 +13,7 @@ import { formatComparison, formatRun } from '../scripts/report/terminal.js';
 import { sampleResult } from './helpers/sample-result.js';
 
 const STARVED_CHECK =
-  'NOT TRUSTED: A fell behind its schedule, lag p50 310 ms, p99 640 ms, max 1200 ms (bound: p99 <= 50 ms); calls started late, so the figures describe a starved load generator, whatever the verdicts say';
+  'A fell behind its schedule: lag p50 310 ms, p99 640 ms, max 1200 ms (bound: p99 <= 50 ms); calls started late, so the figures describe a starved load generator, whatever the verdicts say';
 
 /** Every verdict held, and A fell behind: a green run that cannot be trusted. */
 function starved(over: Partial<RunResult> = {}): RunResult {
@@ -88,7 +88,7 @@ describe('JUnit', () => {
   it('an untrusted run is an <error> case, not a <failure>: CI tells it from a regression', () => {
     const xml = toJUnit(starved());
     expect(xml).toContain('tests="2" failures="0" errors="1"');
-    expect(xml).toMatch(new RegExp(`name="${SCHEDULE_CASE}"[^>]*>\\s*<error message="NOT TRUSTED: A fell behind its schedule[^"]*" type="UntrustedMeasurement">lag p99 640 ms &gt; bound 50 ms</error>`));
+    expect(xml).toMatch(new RegExp(`name="${SCHEDULE_CASE}"[^>]*>\\s*<error message="A fell behind its schedule[^"]*" type="UntrustedMeasurement">lag p99 640 ms &gt; bound 50 ms</error>`));
     expect(xml).not.toContain('<failure');
     expect(xml).toContain('<property name="trusted" value="false"/>');
     expect(xml).toContain('<property name="accounting.service-a-2" value="scheduled 1000, completed 1000, in flight 0, skipped 0, ok 900: DOES NOT HOLD"/>');
@@ -107,10 +107,10 @@ describe('HTML', () => {
   it('an untrusted run has its own pill and a banner above the figures, besides PASS', () => {
     const html = renderReportHtml(starved());
     expect(html).toContain('<span class="pill pass">PASS · 1 of 1 verdicts hold</span><span class="pill untrusted">UNTRUSTED · A fell behind its schedule</span>');
-    expect(html).toMatch(/<section class="card untrusted-banner" id="untrusted">Measurement not trusted: NOT TRUSTED: A fell behind/);
+    expect(html).toMatch(/<section class="card untrusted-banner" id="untrusted">Measurement not trusted: A fell behind its schedule: lag p50/);
     expect(html.indexOf('id="untrusted"')).toBeLessThan(html.indexOf('<h2>Figures'));
     expect(html).toContain('<div class="figure bad"><div class="label">A schedule lag p99</div><div class="value">640 ms</div></div>');
-    expect(html).toMatch(/<p id="schedule-check" class="accounting untrusted">⚠ NOT TRUSTED/);
+    expect(html).toMatch(/<p id="schedule-check" class="accounting untrusted">⚠ A fell behind its schedule/);
   });
 
   it('lists each A process with its books and lag, and says what the timeline leaves out', () => {
