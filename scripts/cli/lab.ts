@@ -4,8 +4,10 @@
 // 4 an unexpected error (a bug: set LAB_DEBUG=1 for the stack), 130 interrupted (143 on SIGTERM).
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../services/shared/project-root.js';
+import type { K8sObject } from '../model/k8s.js';
 import type { RunResult } from '../model/result.js';
 import { platforms } from '../platforms/index.js';
+import { ManifestError } from '../platforms/manifest-error.js';
 import { PlatformError } from '../platforms/platform.js';
 import type { PlatformChoice } from '../platforms/registry.js';
 import { renderText } from '../platforms/render.js';
@@ -15,7 +17,7 @@ import { reportBaseName, writeJsonReport } from '../report/json.js';
 import { writeJUnitReport } from '../report/junit.js';
 import { formatComparison, formatRun, table } from '../report/terminal.js';
 import { ROUNDS, UnknownScenarioError, findRound, findVariant } from '../scenarios/index.js';
-import { runVariant } from '../scenarios/runner.js';
+import { renderVariant, runVariant } from '../scenarios/runner.js';
 import { overlayDir, plannedSeconds, timelineOf, type VariantSpec } from '../scenarios/spec.js';
 import { USAGE, UsageError, parseCommand, type Command } from './args.js';
 import { ViewUnavailableError, startTrainer, type TrainerSession } from './trainer.js';
@@ -66,6 +68,9 @@ function localOctet(): number | undefined {
 async function run(cmd: Extract<Command, { command: 'run' }>, out: Out): Promise<number> {
   const round = findRound(cmd.round);
   const variants = cmd.variant === undefined ? round.variants : [findVariant(round, cmd.variant)];
+  // Every variant's manifests are checked before a platform is chosen or anything starts.
+  const rendered = new Map<string, K8sObject[]>();
+  for (const v of variants) rendered.set(v.name, await renderVariant(PROJECT_ROOT, round, v, cmd.seed));
   const choice = await platforms.choose(cmd.platform, { context: cmd.context });
   out(`platform ${choice.name} (${choice.reason})`);
   const trainer: TrainerSession | null = cmd.ui || cmd.step ? await startTrainer({ web: cmd.ui, step: cmd.step }) : null;
@@ -82,7 +87,7 @@ async function run(cmd: Extract<Command, { command: 'run' }>, out: Out): Promise
   );
   let results: RunResult[];
   try {
-    runs = runVariants(cmd, variants, choice, trainer, abort.signal, out);
+    runs = runVariants(cmd, variants, rendered, choice, trainer, abort.signal, out);
     results = await runs;
   } catch (err) {
     if (abort.signal.aborted) throw new Interrupted(await interrupted);
@@ -99,6 +104,7 @@ async function run(cmd: Extract<Command, { command: 'run' }>, out: Out): Promise
 async function runVariants(
   cmd: Extract<Command, { command: 'run' }>,
   variants: readonly VariantSpec[],
+  rendered: ReadonlyMap<string, K8sObject[]>,
   choice: PlatformChoice,
   trainer: TrainerSession | null,
   signal: AbortSignal,
@@ -115,6 +121,7 @@ async function runVariants(
       round,
       variant,
       seed: cmd.seed,
+      objects: rendered.get(variant.name),
       views: trainer ? [trainer.view] : [],
       gate: trainer?.gate ?? undefined,
       signal,
@@ -150,6 +157,10 @@ export async function main(argv: string[], out: Out = (l) => process.stdout.writ
     if (error instanceof Interrupted) {
       err('lab: interrupted; everything the run started was torn down');
       return error.code;
+    }
+    if (error instanceof ManifestError) {
+      err(`lab: invalid manifests: ${error.message.split('\n')[0]}`);
+      return EXIT.badInput;
     }
     if (error instanceof PlatformError) {
       err(`lab: platform failed: ${error.message.split('\n')[0]}`);
