@@ -21,6 +21,9 @@ export interface PlatformTraits {
   endpointViews: readonly EndpointView[];
   /** Seconds cluster DNS may keep answering from its cache after an endpoint change. */
   dnsCacheSeconds: number;
+  /** Seconds from a scale step until ten new pods are Ready and in DNS (the container start the
+   *  platform pays: a process on loopback, or a container made by containerd and runc). */
+  podStartSeconds: number;
   timeouts: PlatformTimeouts;
 }
 

@@ -10,6 +10,9 @@ export const CLUSTER_TRAITS: PlatformTraits = {
   // Until up() reads the cluster's Corefile: kubeadm's `cache 30` of Kubernetes <= 1.31, the longest
   // a lab cluster may keep a Service name (1.32+ does not cache the cluster domain: 0).
   dnsCacheSeconds: 30,
+  // Measured on the lab's own node (2 cores, containerd + runc, round 4's scale from 10 to 20 B
+  // pods): the ten new pods Ready 14.0 to 16.5 s after the scale step; with a margin.
+  podStartSeconds: 20,
   timeouts: {
     // Scheduling, image start and readiness of up to 25 pods on a small cluster.
     upMs: 180_000,

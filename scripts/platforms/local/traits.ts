@@ -8,6 +8,8 @@ export const LOCAL_TRAITS: PlatformTraits = {
   endpointViews: ['endpoints', 'proxy', 'dns'],
   // The lab DNS answers from the current endpoints (after its propagation delay): no cache.
   dnsCacheSeconds: 0,
+  // 10 B processes Ready in 2.3 s on 2 cores (the scale benchmark), rounded up.
+  podStartSeconds: 3,
   timeouts: {
     // 20 pods start and pass readiness in under 10 s on 2 cores; 180 s is for a machine far busier.
     upMs: 180_000,
