@@ -79,12 +79,23 @@ function oneLine(stderr: string): string {
 
 /** Holds ip:port as another program would; released after the test. */
 async function hold(ip: string, port: number): Promise<net.Server> {
-  const server = net.createServer();
+  // It accepts and never answers, like a program that is not a pod (the lab's probes connect to it).
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: ip, port, exclusive: true }, () => resolve());
   });
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
   return server;
 }
 
