@@ -79,7 +79,7 @@ async function run(cmd: RunCommand, out: Out): Promise<number> {
   if (refusal !== undefined) throw new UsageError(refusal);
   const choice = await platforms.choose(cmd.platform, { context: cmd.context });
   out(`platform ${choice.name} (${choice.reason})`);
-  const { runs, trainer } = await preflight(cmd, selection, choice, octet);
+  const { runs, trainer } = await preflight(cmd, selection, choice, octet, out);
   if (trainer?.url) out(`live dashboard: ${trainer.url}`);
   const abort = new AbortController();
   let endInterrupted: (code: number) => void = () => {};
@@ -116,6 +116,7 @@ async function preflight(
   selection: Parameters<typeof planRun>[0],
   choice: PlatformChoice,
   octet: number | undefined,
+  out: Out,
 ): Promise<{ runs: PlannedRun[]; trainer: TrainerSession | null }> {
   const { runs, problems } = await planRun(selection, cmd.seed);
   const reports = await reportsProblem(cmd.reports);
@@ -133,6 +134,7 @@ async function preflight(
     await trainer?.close();
     throw new PreflightError(problems);
   }
+  out(`preflight: what ${runs.length === 1 ? 'the variant needs' : `the ${runs.length} variants need`} is here`);
   return { runs, trainer };
 }
 
