@@ -57,6 +57,7 @@ describe('lab CLI', () => {
     [['run', '3', '--seed', '-1'], /^lab: --seed -1: expected a whole number from 0 to 4294967295$/],
     [['run', '3', '--platform', 'mars'], /^lab: --platform mars: expected cluster \(or kind\), local or auto$/],
     [['run'], /^lab: lab run needs at least one round \(e\.g\. lab run 3\)$/],
+    [['run', '3', 'constraint'], /^lab: round 3 is given twice$/],
     [['run', '1', '2', '--variant', 'broken'], /^lab: --variant picks a variant of one round, and 2 rounds were given$/],
     [['render', '1', '2', '--variant', 'broken'], /^lab: lab render needs exactly one round/],
     // Known from the flags alone: refused before any cluster is contacted, as bad input.

@@ -73,6 +73,8 @@ async function run(cmd: RunCommand, out: Out): Promise<number> {
     const round = findRound(r);
     return { round, variants: cmd.variant === undefined ? round.variants : [findVariant(round, cmd.variant)] };
   });
+  const twice = selection.find((s, i) => selection.findIndex((t) => t.round === s.round) !== i);
+  if (twice) throw new UsageError(`round ${twice.round.round} is given twice`);
   const octet = localOctet();
   // Flags that contradict each other are bad input, known before any cluster is contacted.
   const refusal = platforms.refuse(cmd.platform, { context: cmd.context, yes: cmd.yes, image: cmd.image, octet });
