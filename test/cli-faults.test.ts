@@ -16,6 +16,9 @@ import { PROJECT_ROOT } from './helpers/processes.js';
 const LAB = path.join(PROJECT_ROOT, 'dist/scripts/cli/lab.js');
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
+// Each case starts the CLI and renders manifests with kubectl: seconds on a quiet machine, far
+// more on a 2-core one that is busy with other tests.
+const CLI_TIMEOUT_MS = 180_000;
 
 interface LabRun {
   code: number | null;
@@ -59,7 +62,7 @@ function lab(args: string[], env: Record<string, string>, opts: { when?: (stdout
       from = Date.now();
     }
   });
-  const killer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? CLI_TIMEOUT_MS - 10_000);
   return new Promise((resolve) =>
     child.on('exit', (code, signal) => {
       clearTimeout(killer);
@@ -136,7 +139,7 @@ async function expectNothingLeft(octet: number, tmpdir: string, pods: string[] =
   }
 }
 
-describe('lab run: the preflight finds what the whole run needs before its first variant', () => {
+describe('lab run: the preflight finds what the whole run needs before its first variant', { timeout: CLI_TIMEOUT_MS }, () => {
   it('a pod address held by another program: exit 3 at once, one line naming it, nothing started', async () => {
     const octet = 241;
     const tmpdir = scratch('tmp');
@@ -146,7 +149,9 @@ describe('lab run: the preflight finds what the whole run needs before its first
     expect(r.code).toBe(3);
     expect(oneLine(r.stderr)).toBe(`lab: cannot run: port 127.${octet}.1.3:9090 for a pod is already in use: stop what holds it, or give the lab another 127.N.0.0/16 (LAB_LOCAL_OCTET=N)`);
     expect(r.stdout).not.toContain('== round');
-    expect(r.ms).toBeLessThan(60_000);
+    // At once: not after the 180 s rollout timeout of a pod crash-looping on its address (the
+    // margin is for a busy machine, where starting the CLI alone can take tens of seconds).
+    expect(r.ms).toBeLessThan(150_000);
     await expectNothingLeft(octet, tmpdir);
   });
 
@@ -258,6 +263,6 @@ describe('lab run: a signal while the platform is still starting', () => {
       expect(r.ms).toBeLessThan(10_000);
       await expectNothingLeft(octet, tmpdir, Array.from({ length: 10 }, (_, i) => `127.${octet}.1.${i + 1}:50051`));
     }),
-  120_000);
+  CLI_TIMEOUT_MS);
 });
 
