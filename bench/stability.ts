@@ -9,7 +9,7 @@ import { ROUNDS, findRound, findVariant } from '../scripts/scenarios/index.js';
 import { platforms } from '../scripts/platforms/index.js';
 import type { PlatformChoice } from '../scripts/platforms/registry.js';
 import { runVariant } from '../scripts/scenarios/runner.js';
-import { table } from '../scripts/report/terminal.js';
+import { outcome, table } from '../scripts/report/terminal.js';
 import { writeJsonReport } from '../scripts/report/json.js';
 import type { RunResult } from '../scripts/model/result.js';
 import type { RoundSpec, VariantSpec } from '../scripts/scenarios/spec.js';
@@ -63,6 +63,9 @@ function summarise(round: RoundSpec, variant: VariantSpec, results: RunResult[])
     `pods ${fmt(results.map((r) => r.podsWithTraffic), 0)}`,
     `B/A ${fmt(results.flatMap((r) => (r.attemptsPerCall === null ? [] : [r.attemptsPerCall])))}`,
     `duration ${fmt(results.map((r) => r.durationS), 1)} s`,
+    // A verdict that held in a run whose load generator fell behind proves less than it says.
+    `A lag p99 ${fmt(results.map((r) => r.scheduleLag.lagMs.p99 ?? NaN).filter(Number.isFinite), 1)} ms`,
+    `trusted ${results.filter((r) => r.trusted).length}/${results.length}`,
   ].join(', ');
   return [`round ${round.round} ${variant.name}: ${figures}`, table([['verdict', 'held', 'measured (min..max)'], ...rows], '    ')].join('\n');
 }
@@ -81,9 +84,9 @@ async function main(): Promise<void> {
         const platform = platforms.create(choice, { seed, octet: opts.octet });
         const result = await runVariant({ platform, round, variant, seed });
         results.push(result);
-        // A failed run is the one worth reading in full: keep its report, named by its seed.
-        if (!result.pass) await writeJsonReport({ ...result, variant: `${result.variant}-seed-${seed}` }, 'reports/stability');
-        process.stdout.write(`round ${round.round} ${variant.name} seed ${seed}: ${result.pass ? 'PASS' : 'FAIL'} ` +
+        // A failed or untrusted run is the one worth reading in full: keep its report, named by its seed.
+        if (!result.pass || !result.trusted) await writeJsonReport({ ...result, variant: `${result.variant}-seed-${seed}` }, 'reports/stability');
+        process.stdout.write(`round ${round.round} ${variant.name} seed ${seed}: ${outcome(result)} ` +
           `${result.verdicts.filter((v) => !v.pass).map((v) => `[${v.name}: ${String(v.measured)}]`).join(' ')}\n`);
       }
       allHeld &&= results.every((r) => r.pass);

@@ -214,6 +214,19 @@ const EXPECTED: Record<string, string[]> = {
   ],
 };
 
+describe('round 5 clients', () => {
+  it('every client runs the same Node as the base\'s service-a (its GC setting): the table compares protocols, not runtimes', async () => {
+    const base = container(find(await renderOverlay(BASE), 'Deployment', 'service-a'), 'a');
+    const compare = await renderOverlay(path.join(PROJECT_ROOT, 'k8s/scenarios/5-synthesis/compare'));
+    const clients = compare.filter((o) => o.kind === 'Deployment' && o.metadata.name.startsWith('service-a'));
+    expect(clients.map((o) => o.metadata.name).sort()).toEqual(['service-a', 'service-a-grpc-rate', 'service-a-rest', 'service-a-rest-rate']);
+    for (const client of clients) {
+      expect([client.metadata.name, envOf(container(client as Obj, 'a')).NODE_OPTIONS]).toEqual([client.metadata.name, envOf(base).NODE_OPTIONS]);
+    }
+    expect(envOf(base).NODE_OPTIONS).toMatch(/--max-semi-space-size=/);
+  });
+});
+
 describe('k8s/components', () => {
   let base: K8sObject[];
   beforeAll(async () => {
@@ -274,8 +287,12 @@ describe('k8s/components', () => {
     expect(c.imagePullPolicy).toBe('IfNotPresent');
     expect(c.args).toEqual(['-f', '/usr/local/etc/haproxy/haproxy.cfg']);
     expect(envOf(c)).toEqual({ POD_IP: 'fieldRef:status.podIP' });
-    expect(c.ports).toEqual([{ name: 'grpc', containerPort: 50051 }]);
-    expect(c.readinessProbe.tcpSocket).toEqual({ port: 50051 });
+    expect(c.ports).toEqual([
+      { name: 'grpc', containerPort: 50051 },
+      { name: 'ready', containerPort: 8404 },
+    ]);
+    // ready once a B pod is UP behind it (haproxy.cfg's monitor-uri), not as soon as it listens
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'ready' });
     expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
     expect(proxy.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true });
     const mount = (c.volumeMounts as Obj[])[0];

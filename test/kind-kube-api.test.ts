@@ -26,6 +26,8 @@ type WatchScript = Map<string, Array<Array<WatchLine | { type: 'ERROR'; object: 
 
 interface FakeServer {
   url: string;
+  /** TCP connections the server accepted. */
+  connections: () => number;
   requests: Array<{ url: string; auth: string | undefined }>;
   watches: WatchScript;
   open: Set<http.ServerResponse>;
@@ -62,9 +64,12 @@ async function fakeApiServer(): Promise<FakeServer> {
     if (url.pathname === PODS) return res.end(JSON.stringify({ kind: 'PodList', items: [] }));
     res.writeHead(404).end();
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => connections,
     requests,
     watches,
     open,
@@ -131,6 +136,15 @@ describe('clientNodeApi', () => {
     const body = await kube.get(`${PODS}/service-a-7f9c6d5b4-qw2er:9090/proxy/stats?after=3`);
     expect(JSON.parse(body)).toEqual({ target: 'service-a-7f9c6d5b4-qw2er:9090', path: 'stats', query: '?after=3' });
     expect(api.requests.at(-1)).toEqual({ url: `${PODS}/service-a-7f9c6d5b4-qw2er:9090/proxy/stats?after=3`, auth: `Bearer ${TOKEN}` });
+  });
+
+  it('reads through one kept-alive connection, not a new one per GET', async () => {
+    const kube = clientNodeApi(kubeConfigFor('kind-grpc-lab'));
+    const before = api.connections();
+    for (let i = 0; i < 5; i++) await kube.get('/version');
+    await Promise.all([kube.get(PODS), kube.get(PODS)]);
+    // five reads one after another share one connection; two at once need a second one
+    expect(api.connections() - before).toBe(2);
   });
 
   it('turns an error answer and an unreachable server into one line', async () => {

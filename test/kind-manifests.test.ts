@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { K8sObject } from '../scripts/model/k8s.js';
 import { prepareObjects } from '../scripts/platforms/cluster/objects.js';
+import { OWNER_LABEL, OWNER_VALUE } from '../scripts/platforms/cluster/safety.js';
 import { fieldDifferences, modelName, typedModelProblems } from '../scripts/platforms/cluster/typed-models.js';
 import { renderOverlay } from '../scripts/platforms/render.js';
 import { overlayWith, removeOverlays } from './helpers/kind-fakes.js';
@@ -43,6 +44,11 @@ function expectCleanRoundTrip(objects: K8sObject[]): void {
 describe('typed-model round trip of every overlay', () => {
   it('k8s/base', async () => {
     expectCleanRoundTrip(await renderOverlay(path.join(K8S, 'base')));
+  });
+
+  it('k8s/base labels its Namespace as the lab\'s: `kubectl apply -k` leaves one the next lab run may delete', async () => {
+    const ns = (await renderOverlay(path.join(K8S, 'base'))).filter((o) => o.kind === 'Namespace');
+    expect(ns.map((o) => [o.metadata.name, o.metadata.labels?.[OWNER_LABEL]])).toEqual([['grpc-lab', OWNER_VALUE]]);
   });
 
   it('finds the components and scenario overlays it checks', () => {

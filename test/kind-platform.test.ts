@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformError } from '../scripts/platforms/platform.js';
 import { type K8sObject } from '../scripts/model/k8s.js';
 import { type LabEvent } from '../scripts/model/events.js';
-import { ClusterPlatform } from '../scripts/platforms/cluster/cluster-platform.js';
+import { ClusterPlatform, COMMAND_TIMEOUT_MS } from '../scripts/platforms/cluster/cluster-platform.js';
 import type { RecordingRunner } from './helpers/recording-runner.js';
 import { renderOverlay } from '../scripts/platforms/render.js';
 import { FakeApi, kubeconfigJson, OUR_NAMESPACE_JSON, overlayWith, removeOverlays, scriptedRunner, watchFixture, type ClusterScript } from './helpers/kind-fakes.js';
@@ -18,6 +18,7 @@ const NS = '--namespace=grpc-lab';
 const PODS = '/api/v1/namespaces/grpc-lab/pods';
 const SLICES = '/apis/discovery.k8s.io/v1/namespaces/grpc-lab/endpointslices';
 const EVENTS = '/api/v1/namespaces/grpc-lab/events';
+const COREDNS = '/api/v1/namespaces/kube-system/configmaps/coredns';
 
 let base: K8sObject[];
 let withProxy: K8sObject[];
@@ -37,7 +38,7 @@ interface Rig {
 
 function rig(script: ClusterScript = {}, opts: ConstructorParameters<typeof ClusterPlatform>[0] = {}, answers: Record<string, string> = {}): Rig {
   const runner = scriptedRunner(script);
-  const api = new FakeApi(answers);
+  const api = new FakeApi({ [COREDNS]: JSON.stringify({ data: { Corefile: '.:53 {\n    cache 30 {\n       disable success cluster.local\n    }\n}\n' } }), ...answers });
   const printed: Rig['printed'] = [];
   let clock = 1_000;
   const platform = new ClusterPlatform(
@@ -91,6 +92,23 @@ describe('up', () => {
     expect(r.printed).toEqual([{ line: 'cluster: acting on context kind-grpc-lab, cluster https://127.0.0.1:41234, namespace grpc-lab', afterCalls: 1 }]);
     // watches are open before the objects are applied, so no pod's creation is missed
     expect([...r.api.watchers.keys()].sort()).toEqual([SLICES, PODS, EVENTS].sort());
+  });
+
+  it('reads CoreDNS\' cache of Service names from the cluster\'s Corefile, and says so when it cannot', async () => {
+    const r = rig();
+    expect(r.platform.info.dnsCacheSeconds).toBe(30);
+    await r.platform.up(base);
+    expect(r.platform.info.dnsCacheSeconds).toBe(0);
+    expect(r.api.gets).toContain(COREDNS);
+
+    const old = rig({}, {}, { [COREDNS]: JSON.stringify({ data: { Corefile: '.:53 {\n    cache 30\n}\n' } }) });
+    await old.platform.up(base);
+    expect(old.platform.info.dnsCacheSeconds).toBe(30);
+
+    const hidden = rig({}, {}, { [COREDNS]: 'not json' });
+    await hidden.platform.up(base);
+    expect(hidden.platform.info.dnsCacheSeconds).toBe(30);
+    expect(hidden.printed.map((p) => p.line)).toContain("cluster: CoreDNS' Corefile not readable; assuming answers are cached up to 30 s");
   });
 
   it('sends every rendered object, in grpc-lab, with the Namespace first and labelled as the lab\'s', async () => {
@@ -171,6 +189,7 @@ describe('steps after up', () => {
     });
     await r.platform.up(base);
     r.runner.calls.length = 0;
+    r.runner.timeouts.length = 0;
     return r;
   }
 
@@ -189,6 +208,20 @@ describe('steps after up', () => {
       { type: 'rollout-completed', deployment: 'service-b', detail: undefined },
       { type: 'scaled', deployment: 'service-b', detail: 'replicas 10 -> 20' },
     ]);
+  });
+
+  it('bounds every kubectl command it issues: a hung API server ends the run instead of hanging it', async () => {
+    const r = await upRig();
+    await r.platform.rolloutRestart('service-b');
+    await r.platform.waitForRollout('service-b', 90_000);
+    await r.platform.scale('service-b', 20);
+    await r.platform.down();
+    expect(r.runner.timeouts.length).toBe(r.runner.calls.length);
+    expect(r.runner.calls.length).toBeGreaterThanOrEqual(5);
+    expect(r.runner.timeouts.filter((t) => t === undefined || t <= 0)).toEqual([]);
+    // apply, scale and rollout restart carry no --timeout of their own: the runner's bound is theirs
+    const unflagged = r.runner.calls.map((c, i) => ({ argv: c.argv.join(' '), t: r.runner.timeouts[i] })).filter((c) => /apply|scale|restart/.test(c.argv));
+    expect(unflagged.map((c) => c.t)).toEqual(unflagged.map(() => COMMAND_TIMEOUT_MS));
   });
 
   it('turns watched Pods and EndpointSlices into events, for listeners and in events()', async () => {
@@ -217,6 +250,13 @@ describe('steps after up', () => {
       ['service-b-6d8f7c9b5d-x7k2p', true, '10.244.1.7'],
       ['service-b-6d8f7c9b5d-m4q9z', true, '10.244.2.4'],
     ]);
+    // never seen by the watch: creationTimestamp, whole seconds of the API server's clock
+    expect(pods.map((p) => p.createdAt % 1000)).toEqual([0, 0]);
+    // seen by the watch: the run's own clock, to the millisecond
+    const [created] = (await watchFixture('pod-watch')).slice(0, 1);
+    r.api.watchers.get(PODS)!(created!.type, created!.object);
+    const seenAt = r.platform.events().find((e) => e.type === 'pod-created')!.t;
+    expect((await r.platform.pods()).find((p) => p.name === 'service-b-6d8f7c9b5d-x7k2p')!.createdAt).toBe(seenAt);
     expect(await r.platform.httpGet('service-a-7f9c6d5b4-qw2er', 9090, '/stats?after=3')).toBe('{"buckets":[]}');
     expect(r.api.gets).toContain(`${PODS}/service-a-7f9c6d5b4-qw2er:9090/proxy/stats?after=3`);
     expect(r.runner.calls).toEqual([]);

@@ -76,6 +76,17 @@ describe('.github/workflows/kind.yml', () => {
     expect(major! > 0 || minor! >= 23).toBe(true);
   });
 
+  it('pins kind, kubectl and every node image to the Kubernetes minor of the lab\'s own node', () => {
+    const step = job.steps.find((s) => s.uses?.startsWith('helm/kind-action@'));
+    const nodeMinor = /k8s\.io\/kubernetes v1\.(\d+)\./.exec(readFileSync(path.join(PROJECT_ROOT, 'node/go/go.mod'), 'utf8'))?.[1];
+    expect(nodeMinor).toBeDefined();
+    expect(String(step?.with?.kubectl_version)).toMatch(new RegExp(`^v1\\.${nodeMinor}\\.\\d+$`));
+    expect(String(step?.with?.version)).toMatch(/^v\d+\.\d+\.\d+$/);
+    const cluster = parse(readFileSync(path.join(PROJECT_ROOT, 'k8s/kind/cluster.yaml'), 'utf8')) as { nodes: Array<{ image?: string }> };
+    expect(cluster.nodes.length).toBeGreaterThan(0);
+    for (const node of cluster.nodes) expect(node.image).toMatch(new RegExp(`^kindest/node:v1\\.${nodeMinor}\\.\\d+@sha256:[0-9a-f]{64}$`));
+  });
+
   it('keeps reports/ as an artifact whatever happened, and always deletes the cluster', () => {
     const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(upload).toMatchObject({ if: 'always()', with: { path: 'reports/' } });

@@ -87,7 +87,8 @@ async function countServers(client: BackendClient, calls: number): Promise<Recor
 }
 
 describe('l7-proxy haproxy.cfg, run by the real haproxy', () => {
-  let live = podIps.slice(0, 2);
+  // No pod in DNS at first: the readiness test needs a proxy with nothing to send calls to.
+  let live: string[] = [];
   const servers: grpc.Server[] = [];
   let dns: dgram.Socket;
   let haproxy: ChildProcess;
@@ -120,6 +121,24 @@ describe('l7-proxy haproxy.cfg, run by the real haproxy', () => {
     dns?.close();
     await Promise.all(servers.map((s) => new Promise<void>((r) => s.tryShutdown(() => r()))));
     if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('reports ready only once a pod is UP in its backend: a client never starts against an empty proxy', async () => {
+    const ready = async (): Promise<number> =>
+      fetch(`http://${proxyIp}:8404/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0);
+    // the listener answers (a bare TCP check would pass) but says 503 while no server is UP
+    const before: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      before.push(await ready());
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(before.filter((s) => s !== 0)).not.toEqual([]);
+    expect(before.filter((s) => s !== 0 && s !== 503)).toEqual([]);
+    live = podIps.slice(0, 2);
+    const end = Date.now() + 15_000;
+    let status = 0;
+    while ((status = await ready()) !== 200 && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    expect(status).toBe(200);
   });
 
   it('balances the calls of one client connection across the pods DNS names, in turn', async () => {

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Collector, type StatsSource } from '../scripts/measure/collector.js';
 import { computeAccounting, computeFigures } from '../scripts/measure/figures.js';
+import { decodeHistogram } from '../scripts/measure/histogram.js';
+import { scheduleLag } from '../scripts/measure/schedule-lag.js';
 import type { PodInfo } from '../scripts/model/k8s.js';
 import type { BackendStats, StatsBucket } from '../services/shared/stats-schema.js';
 import { T0, bucket, response, runData } from './helpers/synthetic-run.js';
@@ -161,5 +163,12 @@ describe('Collector (against real A and B processes)', () => {
     expect(f.perPod).toEqual({ 'b-real': acc.ok });
     // B saw every call A made (the last B read may precede A's last calls by one poll).
     expect(c.backends()[0].last.received).toBeGreaterThanOrEqual(acc.completed - 30);
+    // A's schedule lag arrives with every call in it: one lag per scheduled call, read as one process.
+    const placed = series.buckets.reduce((n, b) => n + (b.lagHistogram === '' ? 0 : decodeHistogram(b.lagHistogram)!.totalCount), 0);
+    expect(placed).toBe(acc.scheduled);
+    const lag = scheduleLag(c.clients(), { from: -Infinity, to: Infinity });
+    expect(lag.lagMs.p50).not.toBeNull();
+    expect(lag.lagMs.p99!).toBeGreaterThanOrEqual(lag.lagMs.p50!);
+    expect(acc.processes).toEqual([expect.objectContaining({ pod: 'a-real', scheduled: acc.scheduled, holds: true, lagMs: lag.lagMs })]);
   });
 });

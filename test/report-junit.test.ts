@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { escapeXml, toJUnit, writeJUnitReport } from '../scripts/report/junit.js';
+import { escapeXml, SCHEDULE_CASE, toJUnit, writeJUnitReport } from '../scripts/report/junit.js';
 import { writeJsonReport } from '../scripts/report/json.js';
 import { sampleResult } from './helpers/sample-result.js';
 
@@ -13,10 +13,11 @@ describe('JUnit report', () => {
     expect(escapeXml('emoji \u{1F600}')).toBe('emoji \u{1F600}');
   });
 
-  it('has one test case per verdict and a failure that says measured vs expected', () => {
+  it('has one test case per verdict, one for the schedule, and a failure that says measured vs expected', () => {
     const xml = toJUnit(sampleResult());
-    expect(xml.match(/<testcase /g)).toHaveLength(2);
-    expect(xml).toContain('tests="2" failures="1"');
+    expect(xml.match(/<testcase /g)).toHaveLength(3);
+    expect(xml).toContain('tests="3" failures="1" errors="0"');
+    expect(xml).toContain(`name="${SCHEDULE_CASE}"`);
     expect(xml).toContain('name="UNAVAILABLE &gt;= 1% &amp; &quot;&lt;shed&gt;&quot;"');
     expect(xml).toContain('<failure message="measured 0.004, expected &gt;= 1%" type="VerdictFailed">Pinned pods shed: it&apos;s &lt;overload&gt; &amp; more</failure>');
     expect(xml).toContain('classname="round-3-constraint.broken"');

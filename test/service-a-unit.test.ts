@@ -150,6 +150,10 @@ describe('accounting', () => {
     expect(s.buckets[0].perPod).toEqual({ 'b-1': 1 });
     expect(s.buckets[1].errorClasses).toEqual({ shed: 1 });
     expect(s.buckets[0].lagMaxMs).toBeCloseTo(2, 2);
+    // Every placed call's lag (started or skipped), for the run's percentiles: 0.5, 1 and 2 ms.
+    const lag = hdr.decodeFromCompressedBase64(s.buckets[0].lagHistogram);
+    expect([lag.totalCount, lag.getValueAtPercentile(50), Math.round(lag.maxValue / 10) * 10]).toEqual([3, 1000, 2000]);
+    expect(s.buckets[1].lagHistogram).toBe('');
     expect(hdr.decodeFromCompressedBase64(s.buckets[0].latencyHistogram).maxValue).toBeGreaterThanOrEqual(1500);
     expect(s.buckets[2].latencyHistogram).toBe('');
     expect(s.totals).toMatchObject({ scheduled: 3, completed: 2, inFlight: 0, skipped: 1, ok: 1 });

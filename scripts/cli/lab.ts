@@ -8,6 +8,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../services/shared/project-root.js';
 import type { RunResult } from '../model/result.js';
 import { platforms } from '../platforms/index.js';
+import { ManifestError } from '../platforms/manifest-error.js';
 import { PlatformError } from '../platforms/platform.js';
 import type { PlatformChoice } from '../platforms/registry.js';
 import { renderText } from '../platforms/render.js';
@@ -79,9 +80,12 @@ async function run(cmd: RunCommand, out: Out): Promise<number> {
   // Flags that contradict each other are bad input, known before any cluster is contacted.
   const refusal = platforms.refuse(cmd.platform, { context: cmd.context, yes: cmd.yes, image: cmd.image, octet });
   if (refusal !== undefined) throw new UsageError(refusal);
+  // Every variant's manifests first, before a platform is chosen or anything starts: one the API
+  // would refuse is bad input (a ManifestError); a renderer that cannot run is a preflight problem.
+  const planned = await planRun(selection, cmd.seed);
   const choice = await platforms.choose(cmd.platform, { context: cmd.context });
   out(`platform ${choice.name} (${choice.reason})`);
-  const { runs, trainer } = await preflight(cmd, selection, choice, octet, out);
+  const { runs, trainer } = await preflight(cmd, planned, choice, octet, out);
   if (trainer?.url) out(`live dashboard: ${trainer.url}`);
   const abort = new AbortController();
   let endInterrupted: (code: number) => void = () => {};
@@ -115,12 +119,13 @@ async function run(cmd: RunCommand, out: Out): Promise<number> {
  */
 async function preflight(
   cmd: RunCommand,
-  selection: Parameters<typeof planRun>[0],
+  planned: Awaited<ReturnType<typeof planRun>>,
   choice: PlatformChoice,
   octet: number | undefined,
   out: Out,
 ): Promise<{ runs: PlannedRun[]; trainer: TrainerSession | null }> {
-  const { runs, problems } = await planRun(selection, cmd.seed);
+  const { runs } = planned;
+  const problems = [...planned.problems];
   const reports = await reportsProblem(cmd.reports);
   if (reports) problems.push(reports);
   problems.push(...(await platforms.preflight(choice, runs, { seed: cmd.seed, context: cmd.context, yes: cmd.yes, image: cmd.image, octet })));
@@ -211,6 +216,10 @@ export async function main(argv: string[], out: Out = (l) => process.stdout.writ
     if (error instanceof Interrupted) {
       err(`lab: ${error.code === EXIT.terminated ? 'terminated by SIGTERM' : 'interrupted'}; everything the run started was torn down`);
       return error.code;
+    }
+    if (error instanceof ManifestError) {
+      err(`lab: invalid manifests: ${error.message.split('\n')[0]}`);
+      return EXIT.badInput;
     }
     if (error instanceof PreflightError) {
       for (const problem of error.problems) err(`lab: cannot run: ${problem}`);

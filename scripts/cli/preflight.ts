@@ -6,6 +6,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../services/shared/project-root.js';
 import type { K8sObject } from '../model/k8s.js';
+import { ManifestError } from '../platforms/manifest-error.js';
 import { PlatformError } from '../platforms/platform.js';
 import type { PlannedVariant } from '../platforms/registry.js';
 import { replicasOf } from '../scenarios/manifests.js';
@@ -28,8 +29,9 @@ export interface PlannedRun extends PlannedVariant {
 }
 
 /**
- * Renders every variant (kubectl's kustomize). Render failures are problems, not errors: a missing
- * kubectl is one line for the run, not one per variant.
+ * Renders every variant (kubectl's kustomize). A renderer that cannot run is a problem, not an
+ * error: a missing kubectl is one line for the run, not one per variant. A manifest the API would
+ * refuse (ManifestError) ends the run at once as bad input.
  */
 export async function planRun(selection: ReadonlyArray<{ round: RoundSpec; variants: readonly VariantSpec[] }>, seed: number): Promise<{ runs: PlannedRun[]; problems: string[] }> {
   const wanted = selection.flatMap(({ round, variants }) => variants.map((variant) => ({ round, variant, label: `round ${round.round} ${variant.name}` })));
@@ -38,7 +40,8 @@ export async function planRun(selection: ReadonlyArray<{ round: RoundSpec; varia
   for (let i = 0; i < wanted.length; i += RENDERS_AT_ONCE) {
     const batch = wanted.slice(i, i + RENDERS_AT_ONCE).map(({ round, variant }) =>
       renderVariant(PROJECT_ROOT, round, variant, seed).catch((err: unknown) => {
-        if (err instanceof PlatformError) return err;
+        // A manifest the API would refuse is bad input (exit 2), not the machine's problem.
+        if (err instanceof PlatformError && !(err instanceof ManifestError)) return err;
         throw err;
       }),
     );

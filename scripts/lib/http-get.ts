@@ -15,13 +15,15 @@ export interface HttpGetOptions {
   headers?: Record<string, string>;
   /** TLS and credentials for https (the kubeconfig's); plain http needs none. */
   tls?: https.RequestOptions;
+  /** A keep-alive agent for a server that stays (the API server); by default every GET opens its
+   *  own connection, so a pod that was replaced is never reached through a stale socket. */
+  agent?: http.Agent;
 }
 
 export function httpGet(url: URL, opts: HttpGetOptions): Promise<HttpAnswer> {
   const request = url.protocol === 'https:' ? https.request : http.request;
-  // No keep-alive agent: a pod that was replaced must not be reached through a stale socket.
   const headers = { ...(opts.tls?.headers as Record<string, string> | undefined), ...opts.headers };
-  const options: https.RequestOptions = { ...opts.tls, method: 'GET', headers, timeout: opts.timeoutMs, agent: false };
+  const options: https.RequestOptions = { ...opts.tls, method: 'GET', headers, timeout: opts.timeoutMs, agent: opts.agent ?? false };
   return new Promise((resolve, reject) => {
     const req = request(url, options, (res) => {
       const chunks: Buffer[] = [];

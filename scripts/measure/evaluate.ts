@@ -45,7 +45,8 @@ export function evaluateRun(input: EvaluationInput): Evaluation {
   }
   const figures = Object.fromEntries(Object.entries(ranges).map(([name, range]) => [name, computeFigures(data, range)]));
   const judged = input.verdicts.filter((v) => figures[v.window ?? 'main'] && (v.relativeTo === undefined || figures[v.relativeTo]));
-  const accounting = computeAccounting(data.clients);
+  // Each process's lag from load start: A's start-up, before t0, is no part of any window.
+  const accounting = computeAccounting(data.clients, { from: data.t0, to: Infinity });
   const table = input.final && input.table ? computeTable(input.table, data, ranges) : undefined;
   const verdicts = evaluateVerdicts(input.final ? input.verdicts : judged, { traits: input.traits, figures, run: { accounting, table } });
   return { ranges, figures, accounting, ...(table ? { table } : {}), verdicts };

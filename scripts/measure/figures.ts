@@ -2,21 +2,17 @@
 // window when the middle of its second does; pods count when they existed during the window.
 import type { LabEvent } from '../model/events.js';
 import type { Figures } from '../model/figures.js';
-import type { Accounting, TimelineSecond } from '../model/result.js';
+import type { Accounting, ProcessAccounting, TimelineSecond } from '../model/result.js';
 import type { StatsBucket } from '../../services/shared/stats-schema.js';
 import { summarise } from './histogram.js';
-import type { BackendSample, ClientSeries, RunData, TimeRange } from './run-data.js';
+import { secondIn, type BackendSample, type ClientSeries, type RunData, type TimeRange } from './run-data.js';
+import { lagOf } from './schedule-lag.js';
 
 export interface FigureFilter {
   /** Only A processes of these deployments (round 5 reads each protocol's own client). */
   clients?: string[];
 }
 
-/** Start of each second whose middle lies in the range. */
-function inRange(bucket: { t: number }, range: TimeRange): boolean {
-  const mid = bucket.t + 500;
-  return mid >= range.from && mid < range.to;
-}
 
 function add(into: Record<string, number>, from: Record<string, number | undefined>): void {
   for (const [k, v] of Object.entries(from)) if (v) into[k] = (into[k] ?? 0) + v;
@@ -24,7 +20,7 @@ function add(into: Record<string, number>, from: Record<string, number | undefin
 
 function windowBuckets(data: RunData, range: TimeRange, filter: FigureFilter): StatsBucket[] {
   const series = data.clients.filter((s) => filter.clients === undefined || filter.clients.includes(s.deployment));
-  return series.flatMap((s) => s.buckets.filter((b) => inRange(b, range)));
+  return series.flatMap((s) => s.buckets.filter((b) => secondIn(b, range)));
 }
 
 export interface PodLife {
@@ -198,10 +194,14 @@ export function computeFigures(data: RunData, range: TimeRange, filter: FigureFi
   };
 }
 
-/** scheduled = completed + in flight + skipped, for every A process (its last /stats) and in sum. */
-export function computeAccounting(clients: ClientSeries[]): Accounting {
+/**
+ * scheduled = completed + in flight + skipped, for every A process (its last /stats) and in sum;
+ * each process's books and its schedule lag over `lagRange` (default: its whole life).
+ */
+export function computeAccounting(clients: ClientSeries[], lagRange: TimeRange = { from: -Infinity, to: Infinity }): Accounting {
   const sum = { scheduled: 0, completed: 0, inFlight: 0, skipped: 0, ok: 0 };
   const broken: string[] = [];
+  const processes: ProcessAccounting[] = [];
   for (const s of clients) {
     const t = s.last.totals;
     sum.scheduled += t.scheduled;
@@ -209,17 +209,29 @@ export function computeAccounting(clients: ClientSeries[]): Accounting {
     sum.inFlight += t.inFlight;
     sum.skipped += t.skipped;
     sum.ok += t.ok;
-    if (t.scheduled !== t.completed + t.inFlight + t.skipped || !s.last.accountingOk) broken.push(s.pod);
+    const holds = t.scheduled === t.completed + t.inFlight + t.skipped && s.last.accountingOk;
+    if (!holds) broken.push(s.pod);
+    processes.push({
+      pod: s.pod,
+      deployment: s.deployment,
+      scheduled: t.scheduled,
+      completed: t.completed,
+      inFlight: t.inFlight,
+      skipped: t.skipped,
+      ok: t.ok,
+      holds,
+      lagMs: lagOf(s.buckets.filter((b) => secondIn(b, lagRange))),
+    });
   }
   const holds = clients.length > 0 && broken.length === 0 && sum.scheduled === sum.completed + sum.inFlight + sum.skipped;
   const n = (x: number): string => x.toLocaleString('en-US');
-  const processes = `${clients.length} A process${clients.length === 1 ? '' : 'es'}`;
+  const counted = `${clients.length} A process${clients.length === 1 ? '' : 'es'}`;
   const check =
     clients.length === 0
       ? 'no A process answered /stats: nothing to account for, so nothing is proven'
       : `scheduled ${n(sum.scheduled)} = completed ${n(sum.completed)} + in flight ${n(sum.inFlight)} + skipped ${n(sum.skipped)} ` +
-        `over ${processes}: ${holds ? 'holds, every call accounted for' : `DOES NOT HOLD for ${broken.join(', ') || 'the sum'}`}`;
-  return { ...sum, holds, check };
+        `over ${counted}: ${holds ? 'holds, every call accounted for' : `DOES NOT HOLD for ${broken.join(', ') || 'the sum'}`}`;
+  return { ...sum, holds, check, processes };
 }
 
 /** The merged per-second timeline (all A processes summed), seconds relative to the run's start. */
@@ -227,7 +239,7 @@ export function computeTimeline(data: RunData, range: TimeRange): TimelineSecond
   const seconds = new Map<number, StatsBucket[]>();
   for (const s of data.clients) {
     for (const b of s.buckets) {
-      if (!inRange(b, range)) continue;
+      if (!secondIn(b, range)) continue;
       const list = seconds.get(b.t) ?? [];
       list.push(b);
       seconds.set(b.t, list);
@@ -250,6 +262,7 @@ export function computeTimeline(data: RunData, range: TimeRange): TimelineSecond
         byCode,
         perPod,
         p99Ms: summarise(bs.map((b) => b.latencyHistogram)).p99,
+        lagP99Ms: lagOf(bs).p99,
       };
     });
 }

@@ -67,3 +67,9 @@ export interface TimeRange {
   from: number;
   to: number;
 }
+
+/** Whether a second (a bucket starting at t) belongs to the range: its middle does. Every figure counts seconds this way. */
+export function secondIn(bucket: { t: number }, range: TimeRange): boolean {
+  const mid = bucket.t + 500;
+  return mid >= range.from && mid < range.to;
+}

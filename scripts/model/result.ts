@@ -19,6 +19,28 @@ export interface VerdictResult {
   pass: boolean;
 }
 
+/** How late A started calls against its own schedule, ms (null: no call placed, or not reported). */
+export interface LagFigures {
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/** One A process's books, from its last /stats (a restarted container is a new process). */
+export interface ProcessAccounting {
+  pod: string;
+  deployment: string;
+  scheduled: number;
+  completed: number;
+  inFlight: number;
+  skipped: number;
+  ok: number;
+  /** scheduled === completed + inFlight + skipped, and A's own check agreed. */
+  holds: boolean;
+  /** Its schedule lag from load start to the end of the run. */
+  lagMs: LagFigures;
+}
+
 export interface Accounting {
   scheduled: number;
   completed: number;
@@ -28,6 +50,44 @@ export interface Accounting {
   /** scheduled === completed + inFlight + skipped for every A pod and in total. */
   holds: boolean;
   /** One sentence, printed by every reporter. */
+  check: string;
+  /** The same books for each A process, in the order the collector first read them. */
+  processes: ProcessAccounting[];
+}
+
+/**
+ * Whether the load generator kept its own schedule, over every A process from load start to the
+ * end: when it fell behind, calls started late and the figures describe A's machine, not the
+ * system under test, whatever the verdicts say.
+ */
+export interface ScheduleLag {
+  lagMs: LagFigures;
+  /** The largest lag p99 at which the measurement is still trusted. */
+  boundMs: number;
+  /** Lag p99 beyond the bound. */
+  behind: boolean;
+  /** One sentence, printed by every reporter. */
+  check: string;
+}
+
+/** Calls counted by A's per-second buckets or totals. */
+export interface CallCounts {
+  scheduled: number;
+  completed: number;
+  skipped: number;
+}
+
+/** How the per-second timeline relates to the accounting's totals. */
+export interface TimelineCheck {
+  /** The timeline's seconds, summed. */
+  timeline: CallCounts;
+  /** A's seconds before load start (its start-up), which the timeline leaves out. */
+  beforeStart: CallCounts;
+  /** What the accounting counts beyond every second the collector read (0 when nothing was missed). */
+  unread: CallCounts;
+  /** The timeline alone adds up to the accounting. */
+  reconciles: boolean;
+  /** One sentence: that it adds up, or what it leaves out. */
   check: string;
 }
 
@@ -42,6 +102,8 @@ export interface TimelineSecond {
   /** OK calls by B pod. */
   perPod: Record<string, number>;
   p99Ms: number | null;
+  /** Schedule lag p99 of the calls A placed in this second, ms (null: none placed). */
+  lagP99Ms: number | null;
 }
 
 /** The main window's figures a report shows as its headline (newPods: over the whole run). */
@@ -76,9 +138,16 @@ export interface RunResult extends HeadlineFigures {
   /** UNAVAILABLE / completed calls; 0 without calls. */
   unavailableRate: number;
   accounting: Accounting;
+  scheduleLag: ScheduleLag;
+  /**
+   * False when A fell behind its schedule beyond the bound (scheduleLag.behind): the measurement
+   * cannot be trusted, which is not the same as a verdict failing. Every reporter says so.
+   */
+  trusted: boolean;
   verdicts: VerdictResult[];
   events: LabEvent[];
   timeline: TimelineSecond[];
+  timelineCheck: TimelineCheck;
   /** Pods at the end of the run. */
   pods: PodInfo[];
   /** What the trainer says: the mechanism in plain words. */

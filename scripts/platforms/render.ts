@@ -1,10 +1,14 @@
 // Renders a kustomize overlay into the Kubernetes objects both platforms apply. kubectl's built-in
 // kustomize does the rendering, so the lab reads exactly what `kubectl apply -k` would send.
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { execa } from 'execa';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { PlatformError } from './platform.js';
 import { type K8sObject } from '../model/k8s.js';
+import { kubectlReason } from './kubectl-reason.js';
+import { ManifestError } from './manifest-error.js';
+import { validateManifests } from './manifest-schema.js';
 
 export interface RenderOptions {
   /** The kubectl binary to run (default `kubectl` from PATH). */
@@ -13,22 +17,32 @@ export interface RenderOptions {
 
 const INSTALL_HINT = 'install it from https://kubernetes.io/docs/tasks/tools/ (the lab renders manifests with its built-in kustomize)';
 
-/** `kubectl kustomize DIR` as YAML text, for `lab render` and for renderOverlay. */
-export async function renderText(dir: string, options: RenderOptions = {}): Promise<string> {
-  const kubectl = options.kubectl ?? 'kubectl';
+/** `kubectl kustomize DIR` as YAML text, unchecked. */
+async function kustomize(dir: string, kubectl: string): Promise<string> {
   await assertDirectory(dir);
   const result = await execa(kubectl, ['kustomize', dir], { reject: false, timeout: 60_000 });
   if ((result as { code?: string }).code === 'ENOENT') throw new PlatformError(`${kubectl} not found: ${INSTALL_HINT}`);
   if (result.timedOut) throw new PlatformError(`${kubectl} kustomize ${dir}: no answer within 60 s`);
-  if (result.exitCode !== 0) {
-    throw new PlatformError(`${kubectl} kustomize ${dir}: ${firstErrorLine(String(result.stderr ?? ''))}`);
-  }
+  // kustomize refused the overlay: the input is wrong, not the tool.
+  if (result.exitCode !== 0) throw new ManifestError(`${kubectl} kustomize ${shown(dir)}: ${kubectlReason(String(result.stderr ?? ''))}`);
   return result.stdout;
 }
 
-/** The objects an overlay renders to, in kustomize's order. */
+/**
+ * The objects an overlay renders to, in kustomize's order, each checked against the Kubernetes
+ * schema (unknown fields, wrong types) before any platform sees them.
+ */
 export async function renderOverlay(dir: string, options: RenderOptions = {}): Promise<K8sObject[]> {
-  return parseManifests(await renderText(dir, options), `kubectl kustomize ${dir}`);
+  const objects = parseManifests(await kustomize(dir, options.kubectl ?? 'kubectl'), `kubectl kustomize ${dir}`);
+  validateManifests(objects, shown(dir));
+  return objects;
+}
+
+/** The YAML stream `lab render` prints: what renderOverlay reads, refused on the same grounds. */
+export async function renderText(dir: string, options: RenderOptions = {}): Promise<string> {
+  const text = await kustomize(dir, options.kubectl ?? 'kubectl');
+  validateManifests(parseManifests(text, `kubectl kustomize ${dir}`), shown(dir));
+  return text;
 }
 
 /** Parses a multi-document YAML stream into Kubernetes objects; empty documents are skipped. */
@@ -43,7 +57,7 @@ export function parseManifests(yamlText: string, source = 'manifests'): K8sObjec
       const { line, col } = lineCounter.linePos(error.pos[0]);
       // The yaml package appends " at line L, column C:" and a code excerpt: the prefix says it.
       const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      throw new PlatformError(`${source}:${line}:${col}: malformed YAML: ${reason}`);
+      throw new ManifestError(`${source}:${line}:${col}: malformed YAML: ${reason}`);
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
@@ -55,7 +69,7 @@ export function parseManifests(yamlText: string, source = 'manifests'): K8sObjec
 
 function asK8sObject(value: unknown, where: string): K8sObject {
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new PlatformError(`${where}: expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? 'a list' : typeof value}`);
+    throw new ManifestError(`${where}: expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? 'a list' : typeof value}`);
   }
   const obj = value as Record<string, unknown>;
   const metadata = obj.metadata as Record<string, unknown> | undefined;
@@ -66,7 +80,7 @@ function asK8sObject(value: unknown, where: string): K8sObject {
   ].filter((f): f is string => f !== null);
   if (missing.length > 0) {
     const what = typeof obj.kind === 'string' ? `${obj.kind} object` : 'object';
-    throw new PlatformError(`${where}: ${what} has no ${missing.join(', ')}`);
+    throw new ManifestError(`${where}: ${what} has no ${missing.join(', ')}`);
   }
   return obj as K8sObject;
 }
@@ -77,14 +91,8 @@ async function assertDirectory(dir: string): Promise<void> {
   if (!info.isDirectory()) throw new PlatformError(`not an overlay directory (a file): ${dir}`);
 }
 
-/**
- * kubectl prints either `error: REASON` or a klog line `E... "command failed" err="REASON"`, maybe
- * after warnings; the reason is what a person needs, on one line.
- */
-export function firstErrorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  const line = lines.find((l) => /^error:|^E\d{4} /i.test(l)) ?? lines[0] ?? 'failed with no message';
-  const klog = /\berr="((?:[^"\\]|\\.)*)"/.exec(line);
-  const reason = klog ? klog[1].replace(/\\(.)/g, '$1') : line;
-  return reason.replace(/^error:\s*/i, '');
+/** The overlay as a person typed it: relative to the working directory when it lies below it. */
+function shown(dir: string): string {
+  const relative = path.relative(process.cwd(), dir);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? dir : relative;
 }

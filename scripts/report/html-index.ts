@@ -18,6 +18,9 @@ const firstCallText = (r: RunResult): { text: string; tone?: 'good' | 'bad' } =>
 
 const ROWS: Row[] = [
   ['verdicts', (r) => ({ text: `${r.pass ? '✔' : '✘'} ${r.verdicts.filter((v) => v.pass).length} / ${r.verdicts.length}`, tone: r.pass ? 'good' : 'bad' })],
+  // Reports written before the lab measured A's schedule lag have no scheduleLag: a dash.
+  ['measurement', (r) => (r.scheduleLag === undefined ? { text: '–' } : r.scheduleLag.behind ? { text: '⚠ untrusted: A fell behind', tone: 'bad' } : { text: '✔ trusted' })],
+  ['A schedule lag p99', (r) => ({ text: fmt.ms(r.scheduleLag?.lagMs.p99 ?? null), tone: r.scheduleLag?.behind ? 'bad' : undefined })],
   ['calls', (r) => ({ text: fmt.int(r.calls) })],
   ['UNAVAILABLE rate', (r) => ({ text: fmt.pct(r.unavailableRate), tone: r.unavailableRate > 0 ? 'bad' : 'good' })],
   ['all errors', (r) => ({ text: `${fmt.int(r.errors)} (${fmt.pct(r.calls ? r.errors / r.calls : null)})`, tone: r.errors > 0 ? 'bad' : 'good' })],

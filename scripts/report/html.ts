@@ -28,6 +28,9 @@ ${figure('max / mean share', r.maxMeanShare === null ? '–' : `${fmt.num(r.maxM
 ${figure('latency p50', fmt.ms(r.latencyMs.p50))}
 ${figure('latency p99', fmt.ms(r.latencyMs.p99))}
 ${figure('latency max', fmt.ms(r.latencyMs.max))}
+${figure('A schedule lag p50', fmt.ms(r.scheduleLag.lagMs.p50))}
+${figure('A schedule lag p99', fmt.ms(r.scheduleLag.lagMs.p99), r.scheduleLag.behind)}
+${figure('A schedule lag max', fmt.ms(r.scheduleLag.lagMs.max))}
 ${figure('B attempts per call', r.attemptsPerCall === null ? '–' : `${fmt.num(r.attemptsPerCall)}×`, (r.attemptsPerCall ?? 0) > 1.01)}
 </div>${classes.length ? `<p class="accounting">Errors by class: ${classes.map(([c, n]) => `${esc(c)} ${fmt.int(n)}`).join(', ')}</p>` : ''}</section>`;
 }
@@ -36,6 +39,7 @@ function charts(r: RunResult): string {
   return `<section class="card"><h2>Over time <small>dashed lines: timeline actions; red ticks: SIGTERM / SIGKILL</small></h2>
 <div id="chart-errors" class="chart"></div>
 <div id="chart-traffic" class="chart"></div>
+<p id="timeline-check" class="accounting">${r.timelineCheck.reconciles ? '✔' : 'ℹ'} ${esc(r.timelineCheck.check)}</p>
 ${inlineJson('lab-chart-model', chartModel(r))}</section>`;
 }
 
@@ -84,7 +88,25 @@ function verdictTable(r: RunResult): string {
 <tbody>${rows.join('\n') || '<tr><td class="empty">No verdict for this round: it is a measured table.</td></tr>'}</tbody></table>
 <h2 style="margin-top:18px">Accounting check</h2>
 <p id="accounting-check" class="accounting${acc.holds ? '' : ' broken'}">${acc.holds ? '✔' : '✘'} ${esc(acc.check)}</p>
-<p class="accounting">scheduled ${fmt.int(acc.scheduled)} = completed ${fmt.int(acc.completed)} + in flight ${fmt.int(acc.inFlight)} + skipped ${fmt.int(acc.skipped)}</p></section>`;
+<p class="accounting">scheduled ${fmt.int(acc.scheduled)} = completed ${fmt.int(acc.completed)} + in flight ${fmt.int(acc.inFlight)} + skipped ${fmt.int(acc.skipped)}</p>
+${processTable(r)}
+<p id="schedule-check" class="accounting${r.scheduleLag.behind ? ' untrusted' : ''}">${r.scheduleLag.behind ? '⚠' : '✔'} ${esc(r.scheduleLag.check)}</p></section>`;
+}
+
+/** Each A process's books and schedule lag: which one fell behind, which one lost a call. */
+function processTable(r: RunResult): string {
+  const rows = r.accounting.processes.map(
+    (p) =>
+      `<tr class="${p.holds ? 'pass' : 'fail'}"><td>${esc(p.pod)}</td><td>${fmt.int(p.scheduled)}</td><td>${fmt.int(p.completed)}</td><td>${fmt.int(p.inFlight)}</td>` +
+      `<td>${fmt.int(p.skipped)}</td><td>${p.holds ? '✔' : '✘'}</td><td>${fmt.ms(p.lagMs.p50)}</td><td>${fmt.ms(p.lagMs.p99)}</td><td>${fmt.ms(p.lagMs.max)}</td></tr>`,
+  );
+  return `<table class="verdicts" id="processes"><thead><tr><th>A process</th><th>scheduled</th><th>completed</th><th>in flight</th><th>skipped</th><th>holds</th><th>lag p50</th><th>lag p99</th><th>lag max</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+/** First on the page when A fell behind: every figure and verdict below is in doubt. */
+function untrustedBanner(r: RunResult): string {
+  return r.trusted ? '' : `<section class="card untrusted-banner" id="untrusted">Measurement not trusted: ${esc(r.scheduleLag.check)}</section>`;
 }
 
 function measuredTable(r: RunResult): string {
@@ -112,7 +134,8 @@ export function renderReportHtml(r: RunResult, options: { logsHref?: string } = 
   const body = `<header class="top"><div><h1>${esc(title)}</h1>
 <p class="symptom">${esc(r.platform)} platform (${esc(formatCluster(r.cluster))}) · seed ${esc(r.seed)} · started ${esc(r.startedAt)} · ${fmt.num(r.durationS, 1)} s · <a href="index.html">all variants</a></p>
 ${logsLink(r, options.logsHref)}</div>
-<div class="meta"><span class="pill ${r.pass ? 'pass' : 'fail'}">${r.pass ? 'PASS' : 'FAIL'} · ${held} of ${r.verdicts.length} verdicts hold</span></div></header>
+<div class="meta"><span class="pill ${r.pass ? 'pass' : 'fail'}">${r.pass ? 'PASS' : 'FAIL'} · ${held} of ${r.verdicts.length} verdicts hold</span>${r.trusted ? '' : '<span class="pill untrusted">UNTRUSTED · A fell behind its schedule</span>'}</div></header>
+${untrustedBanner(r)}
 ${figures(r)}
 ${charts(r)}
 <div class="layout">${podTable(r)}${verdictTable(r)}</div>

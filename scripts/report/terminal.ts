@@ -49,10 +49,28 @@ function tableLines(result: RunResult): string[] {
   return ['', '  measured table:', table([['', ...figures], ...rows.map(([name, r]) => [name, ...figures.map((f) => fixed(r[f] ?? null))])], '    ')];
 }
 
+/** PASS or FAIL, and whether the measurement can be trusted at all: a separate judgement. */
+export function outcome(result: Pick<RunResult, 'pass' | 'trusted'>): string {
+  return `${result.pass ? 'PASS' : 'FAIL'}${result.trusted === false ? ', UNTRUSTED' : ''}`;
+}
+
+/** Each A process's books and lag, when there is more than one to tell apart. */
+function processLines(result: RunResult): string[] {
+  const processes = result.accounting.processes ?? [];
+  if (processes.length < 2) return [];
+  return processes.map(
+    (p) =>
+      `    ${p.pod}: scheduled ${n(p.scheduled)} = completed ${n(p.completed)} + in flight ${n(p.inFlight)} + skipped ${n(p.skipped)}` +
+      ` (${p.holds ? 'holds' : 'DOES NOT HOLD'}); lag p99 ${ms(p.lagMs.p99)}, max ${ms(p.lagMs.max)}`,
+  );
+}
+
 export function formatRun(result: RunResult, measured: MeasuredFormatter = (v) => formatMeasured(v)): string {
   const lines = [
-    `Round ${result.round} (${result.roundName}), variant ${result.variant}: ${result.pass ? 'PASS' : 'FAIL'}` +
+    `Round ${result.round} (${result.roundName}), variant ${result.variant}: ${outcome(result)}` +
       ` on ${result.platform}, seed ${result.seed}, ${fixed(result.durationS, 1)} s`,
+    // Said first: every figure below is suspect, and so is each verdict, passed or failed.
+    ...(result.trusted === false ? [`  measurement not trusted: ${result.scheduleLag.check}`] : []),
     `  ran on: ${formatCluster(result.cluster)}`,
     ...(result.logs ? [`  logs of the failed run (pods, events, objects): ${result.logs}`] : []),
     '  figures (measurement window):',
@@ -75,6 +93,9 @@ export function formatRun(result: RunResult, measured: MeasuredFormatter = (v) =
     ]),
     '',
     `  accounting: ${result.accounting.check}`,
+    ...processLines(result),
+    `  schedule: ${result.scheduleLag.check}`,
+    `  timeline: ${result.timelineCheck.check}`,
     '',
     '  what the trainer says:',
     ...result.narration.map((s) => `    - ${s}`),
@@ -88,7 +109,7 @@ export function formatRun(result: RunResult, measured: MeasuredFormatter = (v) =
 /** One row per variant, so the broken, the weak and the fixed can be read side by side. */
 export function formatComparison(results: RunResult[]): string {
   if (results.length === 0) return '';
-  const header = ['variant', 'calls', 'errors', 'UNAVAIL', 'pods', 'max/mean', 'p50', 'p99', 'B/A', 'verdicts', 'result'];
+  const header = ['variant', 'calls', 'errors', 'UNAVAIL', 'pods', 'max/mean', 'p50', 'p99', 'B/A', 'A lag p99', 'verdicts', 'result'];
   const rows = results.map((r) => {
     const passed = r.verdicts.filter((v) => v.pass).length;
     return [
@@ -101,8 +122,9 @@ export function formatComparison(results: RunResult[]): string {
       ms(r.latencyMs.p50),
       ms(r.latencyMs.p99),
       r.attemptsPerCall === null ? 'n/a' : `${fixed(r.attemptsPerCall)}x`,
+      ms(r.scheduleLag.lagMs.p99),
       `${passed}/${r.verdicts.length}`,
-      r.pass ? 'PASS' : 'FAIL',
+      outcome(r),
     ];
   });
   const first = results[0];

@@ -8,6 +8,8 @@ import type { ClusterInfo } from '../model/traits.js';
 import { evaluateRun } from '../measure/evaluate.js';
 import { computeFigures, computeTimeline } from '../measure/figures.js';
 import type { RunData } from '../measure/run-data.js';
+import { scheduleLag } from '../measure/schedule-lag.js';
+import { checkTimeline } from '../measure/timeline-check.js';
 import { timelineOf, windowsOf, type RoundSpec, type VariantSpec, type VerdictSpec } from './spec.js';
 import type { Platform } from '../platforms/platform.js';
 
@@ -45,6 +47,9 @@ export function buildResult(input: ResultInput): RunResult {
   const main = evaluation.figures.main;
   const whole = computeFigures(data, { from: data.t0, to: data.tEnd });
   const steps = timelineOf(round, variant);
+  // From load start to the end, like the timeline: every window a verdict reads lies inside it.
+  const lag = scheduleLag(data.clients, { from: data.t0, to: Infinity });
+  const timeline = computeTimeline(data, { from: data.t0, to: Infinity });
   return {
     round: round.round,
     roundName: round.name,
@@ -69,9 +74,12 @@ export function buildResult(input: ResultInput): RunResult {
     servedByB: main.servedByB,
     attemptsPerCall: main.attemptsPerCall,
     accounting: evaluation.accounting,
+    scheduleLag: lag,
+    trusted: !lag.behind,
     verdicts: evaluation.verdicts,
     events: data.events,
-    timeline: computeTimeline(data, { from: data.t0, to: Infinity }),
+    timeline,
+    timelineCheck: checkTimeline(data.clients, data.t0, timeline, evaluation.accounting),
     pods: input.pods,
     narration: [round.symptom, ...steps.map((s) => `${s.title}: ${s.narration}`), `${variant.name}: ${variant.narration}`, round.takeaway],
     kubectl: [...new Set(steps.flatMap((s) => s.kubectl ?? []))],

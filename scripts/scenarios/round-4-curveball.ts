@@ -8,8 +8,9 @@
 //   processes can start on 2 cores without starving anything.
 // - 10 s after the scale: several times the time a new pod needs to become ready and appear in
 //   DNS (~2 s), so "no traffic" is not "not ready yet", and more than max-connection-age's 9 s bound.
-// - A cluster's CoreDNS caches every answer (kubeadm's `cache 30`), so a client that resolves again
-//   may still get the old list for the platform's dnsCacheSeconds: the waits after the scale-up
+// - A cluster whose CoreDNS caches Service names (kubeadm's `cache 30` up to Kubernetes 1.31; the
+//   platform reads it from the Corefile) may hand a client that resolves again the old list for the
+//   platform's dnsCacheSeconds: the waits after the scale-up
 //   and the first-call threshold grow by that much, plus a margin for a real cluster's slower pod
 //   start-up (scheduling, container start). The local DNS server does not cache (0 s): the local
 //   numbers are the base.

@@ -36,18 +36,22 @@ export interface RunVariantOptions {
   signal?: AbortSignal;
   /** Progress lines for a person (one per step). */
   log?: (line: string) => void;
+  /** The variant's objects, already rendered and checked by renderVariant (default: rendered here). */
+  objects?: K8sObject[];
   /**
    * Where the platform's logs, events and objects go when a verdict or the platform fails
    * (collected before the tear-down). Emptied when the variant starts; no collection without it.
    */
   logsDir?: string;
-  /** The variant's objects, already rendered with renderVariant() (the CLI's preflight does). */
-  objects?: K8sObject[];
 }
 
 /** Time A gets to finish its calls in flight after SIGTERM: its deadline plus its stats linger. */
 const DRAIN_TIMEOUT_MS = 15_000;
 
+/**
+ * The variant's objects with the run's seed, checked against the Kubernetes schema: a manifest the
+ * API would refuse is a ManifestError here, before any platform starts anything.
+ */
 export async function renderVariant(root: string, round: RoundSpec, variant: VariantSpec, seed: number): Promise<K8sObject[]> {
   const objects = await renderOverlay(path.join(root, overlayDir(round, variant.name)));
   return withSeed(objects, [...round.clients, round.backend], seed);
@@ -58,6 +62,9 @@ export async function runVariant(opts: RunVariantOptions): Promise<RunResult> {
   const began = monotonicNow();
   const views = opts.views ?? [];
   const log = opts.log ?? (() => {});
+  // The manifests first: one the API would refuse ends the run before anything starts, with
+  // nothing to tear down and no logs to keep.
+  const objects = opts.objects ?? (await renderVariant(opts.root ?? PROJECT_ROOT, round, variant, opts.seed));
   const info: RunInfo = { round: round.round, roundName: round.name, title: round.title, variant: variant.name, platform: platform.name, symptom: round.symptom };
   const stepEvents: LabEvent[] = [];
   const collector = new Collector(platform, { clients: round.clients, backend: round.backend, backendMetrics: round.table !== undefined });
@@ -66,7 +73,6 @@ export async function runVariant(opts: RunVariantOptions): Promise<RunResult> {
   // A folder left by an earlier run of this variant must not pass for this run's.
   if (opts.logsDir) await rm(opts.logsDir, { recursive: true, force: true });
   try {
-    const objects = opts.objects ?? (await renderVariant(opts.root ?? PROJECT_ROOT, round, variant, opts.seed));
     views.forEach((v) => v.start(info));
     log(`bringing up ${objects.length} objects`);
     await untilAborted(bringUp(platform, round, objects), opts.signal);

@@ -219,6 +219,7 @@ export class Accounting {
       latencyHistogram: o.completed > 0 ? hdr.encodeIntoCompressedBase64(this.latencyUs) : '',
       lagP99Ms: this.lagUs.totalCount > 0 ? this.lagUs.getValueAtPercentile(99) / 1000 : 0,
       lagMaxMs: this.lagUs.totalCount > 0 ? this.lagUs.maxValue / 1000 : 0,
+      lagHistogram: this.lagUs.totalCount > 0 ? hdr.encodeIntoCompressedBase64(this.lagUs) : '',
       inFlight: this.totals.inFlight,
     };
     this.latencyUs.reset();

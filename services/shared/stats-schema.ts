@@ -34,6 +34,10 @@ export interface StatsBucket {
   /** How far behind its own schedule the generator started calls in this second, ms. */
   lagP99Ms: number;
   lagMaxMs: number;
+  /** The schedule lag of every call placed in this second (started or skipped), microseconds, as
+   *  a compressed histogram like latencyHistogram, so a run's lag percentiles come from the calls
+   *  themselves, not from per-second summaries; empty string when no call was placed. */
+  lagHistogram: string;
   /** In flight at the end of the second. */
   inFlight: number;
 }

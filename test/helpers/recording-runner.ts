@@ -13,10 +13,13 @@ export type Reply = (argv: readonly string[]) => string | Error;
 /** Records every command instead of running it, and answers from `reply`. */
 export class RecordingRunner implements CommandRunner {
   readonly calls: RecordedCommand[] = [];
+  /** Each call's timeout, in the order of `calls` (undefined: the command had no bound). */
+  readonly timeouts: Array<number | undefined> = [];
 
   constructor(private readonly reply: Reply = () => '') {}
 
   async run(argv: readonly string[], opts: CommandOptions = {}): Promise<string> {
+    this.timeouts.push(opts.timeoutMs);
     this.calls.push(opts.input === undefined ? { argv: [...argv] } : { argv: [...argv], input: opts.input });
     const answer = this.reply(argv);
     if (answer instanceof Error) throw answer;

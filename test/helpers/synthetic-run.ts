@@ -15,6 +15,8 @@ export interface SecondSpec {
   codes?: Record<string, number>;
   classes?: Record<string, number>;
   latenciesMs?: number[];
+  /** How late each call of this second started against A's schedule, ms. */
+  lagMs?: number[];
   skipped?: number;
 }
 
@@ -33,7 +35,8 @@ export function bucket(seq: number, spec: SecondSpec): StatsBucket {
     perPod: spec.ok ?? {},
     latencyHistogram: encodeLatencies((spec.latenciesMs ?? []).map((ms) => ms * 1000)),
     lagP99Ms: 0,
-    lagMaxMs: 0,
+    lagMaxMs: Math.max(0, ...(spec.lagMs ?? [])),
+    lagHistogram: encodeLatencies((spec.lagMs ?? []).map((ms) => ms * 1000)),
     inFlight: 0,
   };
 }

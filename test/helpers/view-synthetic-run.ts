@@ -118,7 +118,7 @@ function timeline(clean: boolean): TimelineSecond[] {
     if (r.cancelled) byCode.CANCELLED = r.cancelled;
     const completed = r.ok + r.unavailable + r.cancelled;
     const perPod = Object.fromEntries(podsAt(s).filter((p) => p.okPerSec > 0).map((p) => [p.name, p.okPerSec]));
-    return { s, scheduled: completed, completed, skipped: 0, byCode, perPod, p99Ms: 8 + (r.unavailable ? 40 : 0) };
+    return { s, scheduled: completed, completed, skipped: 0, byCode, perPod, p99Ms: 8 + (r.unavailable ? 40 : 0), lagP99Ms: 1.2 };
   });
 }
 
@@ -157,10 +157,28 @@ export function resultOf(startMs: number, variant = INFO.variant, clean = false)
     newPods: Object.fromEntries(NEW.map((p) => [p, 1])),
     servedByB: calls,
     attemptsPerCall: 1,
-    accounting: { scheduled: calls, completed: calls, inFlight: 0, skipped: 0, ok: byCode.OK, holds: true, check: `scheduled ${calls} = completed ${calls} + in flight 0 + skipped 0: holds` },
+    accounting: {
+      scheduled: calls,
+      completed: calls,
+      inFlight: 0,
+      skipped: 0,
+      ok: byCode.OK,
+      holds: true,
+      check: `scheduled ${calls} = completed ${calls} + in flight 0 + skipped 0: holds`,
+      processes: [{ pod: 'a-0', deployment: 'a', scheduled: calls, completed: calls, inFlight: 0, skipped: 0, ok: byCode.OK, holds: true, lagMs: { p50: 0.3, p99: 1.2, max: 4 } }],
+    },
+    scheduleLag: { lagMs: { p50: 0.3, p99: 1.2, max: 4 }, boundMs: 50, behind: false, check: 'A kept its schedule: lag p50 0.3 ms, p99 1.2 ms, max 4 ms (bound: p99 <= 50 ms)' },
+    trusted: true,
     verdicts: verdicts(clean),
     events,
     timeline: tl,
+    timelineCheck: {
+      timeline: { scheduled: calls, completed: calls, skipped: 0 },
+      beforeStart: { scheduled: 0, completed: 0, skipped: 0 },
+      unread: { scheduled: 0, completed: 0, skipped: 0 },
+      reconciles: true,
+      check: `the timeline adds up to the accounting: scheduled ${calls}, completed ${calls}, skipped 0`,
+    },
     pods: NEW.map((name) => ({ name, deployment: 'b', app: 'b', ip: '127.0.0.1', phase: 'Running' as const, ready: true, createdAt: startMs, restarts: 0 })),
     narration: ['Old pods left the endpoints while kube-proxy still routed new connections to them.', 'Those connections were refused: UNAVAILABLE, although every pod passed its readiness probe.'],
     kubectl: ['kubectl -n grpc-lab rollout restart deployment/b', 'kubectl -n grpc-lab get endpointslices -w'],

@@ -5,7 +5,7 @@
 import { monotonicNow } from '../../model/clock.js';
 import type { LabEvent } from '../../model/events.js';
 import { LAB_NAMESPACE, type K8sObject, type PodInfo } from '../../model/k8s.js';
-import type { ClusterInfo } from '../../model/traits.js';
+import type { ClusterInfo, PlatformTraits } from '../../model/traits.js';
 import { PlatformError, type Platform } from '../platform.js';
 import { writeClusterLogs } from './collect-logs.js';
 import { clientNodeApi, kubeConfigFor, type KubeApi } from './kube-api.js';
@@ -13,6 +13,7 @@ import * as kubectl from './kubectl.js';
 import { deploymentNames, prepareObjects } from './objects.js';
 import { execaRunner, type CommandRunner } from './runner.js';
 import { confirmationLine, namespaceOwnership, parseKubeconfigView, providerOf, resolveTarget, type Target, type TargetRequest } from './safety.js';
+import { corednsCacheSeconds } from './coredns-cache.js';
 import { CLUSTER_TRAITS } from './traits.js';
 import {
   EndpointSliceEvents,
@@ -37,13 +38,19 @@ export interface ClusterDeps {
   now: () => number;
 }
 
+/** Any kubectl command without a bound of its own (apply, scale, rollout restart, get): a hung API
+ *  server or an admission webhook that never answers must end the run with a clear line, not hang it. */
+export const COMMAND_TIMEOUT_MS = 60_000;
+
+const COREDNS_CONFIGMAP_PATH = '/api/v1/namespaces/kube-system/configmaps/coredns';
 const PODS_PATH = `/api/v1/namespaces/${LAB_NAMESPACE}/pods`;
 const SLICES_PATH = `/apis/discovery.k8s.io/v1/namespaces/${LAB_NAMESPACE}/endpointslices`;
 const EVENTS_PATH = `/api/v1/namespaces/${LAB_NAMESPACE}/events`;
 
 export class ClusterPlatform implements Platform {
   readonly name: string = 'cluster';
-  readonly info = CLUSTER_TRAITS;
+  /** This instance's own copy: up() sets dnsCacheSeconds from the cluster's Corefile. */
+  readonly info: PlatformTraits = { ...CLUSTER_TRAITS };
   private readonly deps: ClusterDeps;
   private readonly print: (line: string) => void;
   private target: Target | undefined;
@@ -51,6 +58,7 @@ export class ClusterPlatform implements Platform {
   /** Set just before the first command that changes the cluster: down() has something to undo. */
   private touched = false;
   private stopWatches: Array<() => void> = [];
+  private podEvents: PodEvents | undefined;
   private log: LabEvent[] = [];
   private readonly listeners = new Set<(event: LabEvent) => void>();
 
@@ -67,7 +75,7 @@ export class ClusterPlatform implements Platform {
   }
 
   private run(argv: string[], input?: string, timeoutMs?: number): Promise<string> {
-    return this.deps.runner.run(argv, { ...(input === undefined ? {} : { input }), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+    return this.deps.runner.run(argv, { ...(input === undefined ? {} : { input }), timeoutMs: timeoutMs ?? COMMAND_TIMEOUT_MS });
   }
 
   private async resolve(): Promise<Target> {
@@ -99,6 +107,7 @@ export class ClusterPlatform implements Platform {
     const prepared = prepareObjects(objects, { image: this.opts.image });
     const target = await this.resolve();
     this.print(confirmationLine(target));
+    await this.readDnsCache();
     this.unwatch();
     this.log = [];
     await this.deleteLabNamespace(target);
@@ -107,6 +116,22 @@ export class ClusterPlatform implements Platform {
     await this.run(kubectl.apply(target), JSON.stringify(list));
     const left = Math.max(1000, deadline - this.deps.now());
     await Promise.all(deploymentNames(prepared).map((d) => this.run(kubectl.rolloutStatus(target, d, left), undefined, left + 5000)));
+  }
+
+  /** CoreDNS' cache of Service names, from its ConfigMap; a cluster that does not let the lab read
+   *  kube-system keeps the trait's conservative default. */
+  private async readDnsCache(): Promise<void> {
+    let corefile: string | undefined;
+    try {
+      corefile = (await this.getJson<{ data?: { Corefile?: string } }>(COREDNS_CONFIGMAP_PATH)).data?.Corefile;
+    } catch {
+      corefile = undefined;
+    }
+    if (corefile === undefined) {
+      this.print(`cluster: CoreDNS' Corefile not readable; assuming answers are cached up to ${this.info.dnsCacheSeconds} s`);
+      return;
+    }
+    this.info.dnsCacheSeconds = corednsCacheSeconds(corefile);
   }
 
   /** Deletes a namespace left by an earlier run, and waits until it is gone; refuses one not ours. */
@@ -126,6 +151,7 @@ export class ClusterPlatform implements Platform {
   private async watch(): Promise<void> {
     const api = await this.api();
     const pods = new PodEvents();
+    this.podEvents = pods;
     const slices = new EndpointSliceEvents();
     const kubelet = new KubeletEvents((pod) => pods.hasPreStop(pod));
     const sources: Array<[string, string, (type: WatchType, obj: unknown, t: number) => LabEvent[]]> = [
@@ -166,7 +192,11 @@ export class ClusterPlatform implements Platform {
 
   async pods(): Promise<PodInfo[]> {
     const list = await this.getJson<{ items?: PodJson[] }>(PODS_PATH);
-    return (list.items ?? []).map(podInfo);
+    return (list.items ?? []).map((pod) => {
+      const info = podInfo(pod);
+      const seen = this.podEvents?.firstSeen.get(info.name);
+      return seen === undefined ? info : { ...info, createdAt: seen };
+    });
   }
 
   onEvent(listener: (event: LabEvent) => void): () => void {

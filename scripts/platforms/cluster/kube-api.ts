@@ -1,7 +1,8 @@
 // The two API calls the cluster platform makes without kubectl: a GET of a raw API path (the pod
 // proxy, pod lists, /version) and a watch that keeps itself alive. The real one uses
 // @kubernetes/client-node with the kubeconfig's credentials for one named context; tests use a fake.
-import type https from 'node:https';
+import http from 'node:http';
+import https from 'node:https';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { httpGet } from '../../lib/http-get.js';
 import { firstLine } from '../../lib/text.js';
@@ -37,12 +38,16 @@ const RECONNECT_MS = 500;
 export function clientNodeApi(kc: KubeConfig): KubeApi {
   const server = kc.getCurrentCluster()?.server.replace(/\/$/, '');
   if (!server) throw new PlatformError(`context ${kc.getCurrentContext()} has no cluster server`);
+  // One keep-alive connection pool for every GET: the collector reads pods' /stats through the
+  // API server several times a second, and a TLS handshake per read cost tens a second. Idle
+  // sockets are unref'd by Node's agent, so the pool never keeps the lab running.
+  const agent = server.startsWith('https:') ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
 
   return {
     async get(path, timeoutMs = 10_000) {
       const tls: https.RequestOptions = {};
       await kc.applyToHTTPSOptions(tls);
-      const answer = await httpGet(new URL(server + path), { timeoutMs, tls }).catch((e: Error) => {
+      const answer = await httpGet(new URL(server + path), { timeoutMs, tls, agent }).catch((e: Error) => {
         throw new PlatformError(`GET ${path}: ${e.message}`);
       });
       if (answer.status >= 200 && answer.status < 300) return answer.body;

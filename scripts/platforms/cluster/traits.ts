@@ -7,7 +7,8 @@ export const CLUSTER_TRAITS: PlatformTraits = {
   events: PLATFORM_EVENT_TYPES.filter((t) => t !== 'sigkill-sent'),
   // kube-proxy's and CoreDNS's own moments happen inside the nodes, out of the lab's sight.
   endpointViews: ['endpoints'],
-  // kubeadm's (and kind's) CoreDNS runs with `cache 30`.
+  // Until up() reads the cluster's Corefile: kubeadm's `cache 30` of Kubernetes <= 1.31, the longest
+  // a lab cluster may keep a Service name (1.32+ does not cache the cluster domain: 0).
   dnsCacheSeconds: 30,
   timeouts: {
     // Scheduling, image start and readiness of up to 25 pods on a small cluster.

@@ -96,6 +96,9 @@ interface PodMemory {
 
 export class PodEvents {
   private readonly pods = new Map<string, PodMemory>();
+  /** When the watch first showed each pod, on the run's clock: creationTimestamp has whole seconds
+   *  of the API server's wall clock, too coarse for "first call N ms after the pod appeared". */
+  readonly firstSeen = new Map<string, number>();
 
   apply(type: WatchType, pod: PodJson, t: number): LabEvent[] {
     const name = pod.metadata.name;
@@ -105,6 +108,7 @@ export class PodEvents {
     if (!memory) {
       memory = { preStop: false, ready: false, deleting: false, restarts: new Map(), exits: new Set() };
       this.pods.set(name, memory);
+      if (!this.firstSeen.has(name)) this.firstSeen.set(name, t);
       events.push({ ...base, type: 'pod-created' });
     }
     if ((pod.metadata.deletionTimestamp || type === 'DELETED') && !memory.deleting) {
