@@ -111,6 +111,7 @@ export async function reportsProblem(dir: string): Promise<string | undefined> {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     return `reports directory ${dir} is not writable (${code}): the run's results would be lost; choose another with --reports DIR`;
   } finally {
-    await rm(probe, { force: true });
+    // Where the directory could not be made, neither can the probe be removed: nothing to undo.
+    await rm(probe, { force: true }).catch(() => undefined);
   }
 }
