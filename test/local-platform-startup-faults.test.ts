@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlatformError } from '../scripts/platforms/platform.js';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
+import { localPreflight } from '../scripts/platforms/local/preflight.js';
 import { namespace, serviceB, testOctet } from './fixtures/local/objects.js';
 
 const servers: net.Server[] = [];
@@ -81,6 +82,23 @@ describe('local platform start-up faults', () => {
       if (saved === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = saved;
     }
+  });
+});
+
+describe('local platform preflight', () => {
+  it('every pod address of the whole run, one line per taken port, the rest counted', async () => {
+    const octet = testOctet();
+    // Seven B pods' metrics ports taken, among the 12 pods the variant will create over its run.
+    for (let i = 4; i <= 10; i++) await hold(`127.${octet}.1.${i}`, 9090);
+    const variant = { label: 'round 9 test', objects: [namespace(), serviceB({ replicas: 3 })], pods: 12 };
+    const lines = await localPreflight([variant], { octet });
+    const hint = ': stop what holds it, or give the lab another 127.N.0.0/16 (LAB_LOCAL_OCTET=N)';
+    expect(lines).toEqual([
+      ...[4, 5, 6, 7, 8].map((i) => `port 127.${octet}.1.${i}:9090 for a pod is already in use${hint}`),
+      '2 more pod ports cannot be bound',
+    ]);
+    // A run of three pods takes 127.N.1.1-3 only: what is held beyond them is not its problem.
+    expect(await localPreflight([{ ...variant, pods: 3 }], { octet })).toEqual([]);
   });
 });
 

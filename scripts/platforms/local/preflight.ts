@@ -82,26 +82,28 @@ export async function localPreflight(variants: readonly PlannedVariant[], reques
   // first N addresses, N the most pods any variant creates, on every port a pod of it binds.
   const pods = Math.max(0, ...read.map(({ variant }) => variant.pods));
   const podPorts = [...new Set(read.flatMap(({ lab }) => lab.deployments.flatMap((d) => d.template.container.ports.map((p) => p.containerPort))))];
-  const taken: string[] = [];
+  // Taken pod ports are listed up to a few: a machine without 127/8 on loopback would fail them all.
+  const unusable: string[] = [];
   for (let i = 0; i < pods; i++) {
     const ip = addresses.podIp(i);
     for (const port of podPorts) {
-      await check(problems, () => assertPortFree(ip, port, 'a pod'), () => taken.push(`${ip}:${port}`));
+      await check(problems, () => assertPortFree(ip, port, 'a pod'), (message) => unusable.push(message));
     }
   }
-  for (const address of taken.slice(0, MAX_POD_PORT_LINES)) {
-    problems.add(`port ${address} for a pod is already in use: stop what holds it, or give the lab another 127.N.0.0/16 (LAB_LOCAL_OCTET=N)`);
+  for (const message of unusable.slice(0, MAX_POD_PORT_LINES)) {
+    problems.add(/already in use$/.test(message) ? `${message}: stop what holds it, or give the lab another 127.N.0.0/16 (LAB_LOCAL_OCTET=N)` : message);
   }
-  if (taken.length > MAX_POD_PORT_LINES) problems.add(`${taken.length - MAX_POD_PORT_LINES} more pod ports are already in use`);
+  if (unusable.length > MAX_POD_PORT_LINES) problems.add(`${unusable.length - MAX_POD_PORT_LINES} more pod ports cannot be bound`);
   return problems.lines();
 }
 
-/** Runs one port check; a taken port goes to `onTaken` when given, else becomes a problem line. */
-async function check(problems: Problems, bind: () => Promise<void>, onTaken?: () => void): Promise<void> {
+/** Runs one port check; its failure goes to `onFailure` when given, else becomes a problem line. */
+async function check(problems: Problems, bind: () => Promise<void>, onFailure?: (message: string) => void): Promise<void> {
   try {
     await bind();
   } catch (err) {
-    if (onTaken && /already in use/.test((err as Error).message)) onTaken();
-    else problems.add(messageOf(err));
+    const message = messageOf(err);
+    if (onFailure) onFailure(message);
+    else problems.add(message);
   }
 }
