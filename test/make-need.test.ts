@@ -140,3 +140,14 @@ describe('the make targets install what they need before anything else', () => {
     expect(r.stderr.split('\n')[0]).toBe('make test needs lab-no-such-package-xyz: as root, run: apt-get update && apt-get install -y --no-install-recommends lab-no-such-package-xyz');
   });
 });
+
+// As for node/images' scripts: shellcheck is CI's (.ci/run installs it), optional elsewhere.
+const shellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+describe.skipIf(!shellcheck && process.env.CI !== 'true')('shellcheck', () => {
+  it('finds nothing in mk/need.sh and .ci/run', () => {
+    const r = spawnSync('shellcheck', ['mk/need.sh', '.ci/run'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    expect(r.error, 'shellcheck is not installed').toBeUndefined();
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
