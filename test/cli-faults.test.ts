@@ -50,6 +50,8 @@ function lab(args: string[], env: Record<string, string>, opts: { when?: (stdout
   const spawnOpts: SpawnOptions = { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] };
   if (opts.unprivileged && isRoot) Object.assign(spawnOpts, { uid: NOBODY, gid: NOBODY });
   const child = spawn(process.execPath, [LAB, ...args], spawnOpts);
+  // A test that timed out must not leave its lab running (and writing into removed directories).
+  cleanups.push(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
   let stdout = '';
   let stderr = '';
   let triggered = opts.when === undefined;
