@@ -4,10 +4,15 @@ NODE_MODULES_STAMP := node_modules/.package-lock.json
 BUILD_STAMP := dist/.build-stamp
 TS_SOURCES := $(shell find services scripts bench -name '*.ts' 2>/dev/null) tsconfig.json
 
+# What each target needs from the system (Debian packages), installed as root before anything else
+# runs; without root, one line says what to install (mk/need.sh).
+NEED := bash mk/need.sh
+TEST_PACKAGES := haproxy chromium:chromium,chromium-browser tmux
+
 # LAB_FLAGS collects the flags each mk/*.mk adds to every `lab run` (e.g. kind's --context).
 LAB_FLAGS :=
 
-.PHONY: all deps build lint test clean
+.PHONY: all deps build lint test test-deps clean
 
 all: build
 
@@ -27,7 +32,11 @@ build: $(BUILD_STAMP)
 lint: $(NODE_MODULES_STAMP)
 	npx tsc -p tsconfig.test.json
 
-test: build lint
+# The system packages the tests run for real (HAProxy, Chromium, tmux): none of them is skipped.
+test-deps:
+	@$(NEED) "make test" $(TEST_PACKAGES)
+
+test: test-deps build lint
 	npx vitest run
 
 clean:

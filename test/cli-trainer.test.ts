@@ -1,6 +1,7 @@
 // The seam between `lab run --ui/--step` and the trainer's view: it starts the real dashboard, and
-// what the view refuses becomes one line for a person (exit 2), not a stack trace.
+// what the view refuses becomes one line for a person (exit 2, or 3 for a taken port), not a stack trace.
 import { describe, expect, it } from 'vitest';
+import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { ViewUnavailableError, startTrainer } from '../scripts/cli/trainer.js';
 
@@ -35,5 +36,21 @@ describe('trainer seam', () => {
     expect(err).toBeInstanceOf(ViewUnavailableError);
     expect((err as Error).message).toMatch(/^step mode needs a terminal/);
     expect((err as Error).message).not.toContain('\n');
+    // Asking for step mode without a way to step is the flags' fault: bad input, exit 2.
+    expect((err as ViewUnavailableError).machine).toBe(false);
+  });
+
+  it('a taken dashboard port is the machine\'s refusal (exit 3), still one line', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', () => resolve()));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      const err = await startTrainer({ web: true, step: false, port, stdout: quietStdout(), stdin: noTty() }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ViewUnavailableError);
+      expect((err as ViewUnavailableError).machine).toBe(true);
+      expect((err as Error).message).toBe(`dashboard port ${port} on 127.0.0.1 is already in use: choose another one (UI_PORT=N with make, LAB_UI_PORT=N otherwise)`);
+    } finally {
+      holder.close();
+    }
   });
 });

@@ -208,7 +208,7 @@ describe('choosing a platform with the real kubectl', () => {
     try {
       expect(await platforms.choose('auto')).toEqual({
         name: 'local',
-        reason: 'local: context kind-grpc-lab does not answer within 3 s (is Docker running? make cluster-down && make cluster recreates it)',
+        reason: 'local: context kind-grpc-lab does not answer: The connection to the server 127.0.0.1:9 was refused - did you specify the right host or port? (is Docker running? make cluster-down && make cluster recreates it)',
         settled: {},
       });
       await expect(platforms.choose('kind')).rejects.toThrow(/^cluster: context kind-grpc-lab does not answer/);

@@ -13,6 +13,7 @@ import * as dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLabProto, type BackendClient, type WorkReply } from '../services/shared/proto.js';
 import { PROJECT_ROOT, testSubnet } from './helpers/processes.js';
+import { requireTool } from './helpers/required-tool.js';
 
 const HEADLESS_NAME = 'service-b-pods.grpc-lab.svc.cluster.local';
 const haproxyMissing = spawnSync('haproxy', ['-v']).error !== undefined;
@@ -85,7 +86,7 @@ async function countServers(client: BackendClient, calls: number): Promise<Recor
   return counts;
 }
 
-describe.skipIf(haproxyMissing)('l7-proxy haproxy.cfg, run by the real haproxy (skipped when haproxy is not installed)', () => {
+describe('l7-proxy haproxy.cfg, run by the real haproxy', () => {
   // No pod in DNS at first: the readiness test needs a proxy with nothing to send calls to.
   let live: string[] = [];
   const servers: grpc.Server[] = [];
@@ -96,6 +97,7 @@ describe.skipIf(haproxyMissing)('l7-proxy haproxy.cfg, run by the real haproxy (
   let client: BackendClient;
 
   beforeAll(async () => {
+    requireTool(!haproxyMissing, 'haproxy');
     const { socket, port } = await startDns(() => live);
     dns = socket;
     for (const ip of podIps) servers.push(await startBackend(ip));

@@ -49,7 +49,20 @@ describe('choosing a platform', () => {
     expect(await choosePlatform('cluster', nodeSilent)).toEqual({ name: 'cluster', reason: 'cluster: context kind-grpc-lab answers', settled: { context: 'kind-grpc-lab' } });
     expect(nodeSilent.asked).toEqual(['grpc-lab-node', 'kind-grpc-lab']);
     await expect(choosePlatform('cluster', probe(['kind-grpc-lab', 'grpc-lab-node'], []))).rejects.toThrow(
-      'cluster: context grpc-lab-node does not answer within 3 s; context kind-grpc-lab does not answer within 3 s (is Docker running? make cluster-down && make cluster recreates it)',
+      'cluster: context grpc-lab-node does not answer within 3 s (make cluster CLUSTER=node starts it); context kind-grpc-lab does not answer within 3 s (is Docker running? make cluster-down && make cluster recreates it)',
+    );
+  });
+
+  it('a context that refuses at once is said so, in kubectl\'s words, with a hint only for the lab\'s own clusters', async () => {
+    const refusing = (contexts: string[]): ContextProbe => ({
+      contexts: async () => contexts,
+      answers: async () => 'The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?',
+    });
+    await expect(choosePlatform('cluster', refusing(['staging']), { context: 'staging' })).rejects.toThrow(
+      new PlatformError('cluster: context staging does not answer: The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?'),
+    );
+    await expect(choosePlatform('cluster', refusing(['grpc-lab-node']))).rejects.toThrow(
+      new PlatformError('cluster: context grpc-lab-node does not answer: The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port? (make cluster CLUSTER=node starts it)'),
     );
   });
 
@@ -110,18 +123,26 @@ describe('choosing a platform', () => {
 });
 
 describe('kubectlProbe', () => {
-  it('lists contexts and asks the API server for its version within 3 s', async () => {
+  it('lists contexts and asks the API server for its version within 3 s: silent is false, a refusal is kubectl\'s line', async () => {
     const runner = new RecordingRunner((argv) =>
-      argv.includes('get-contexts') ? 'kind-grpc-lab\nprod\n' : argv.includes('--context=prod') ? new PlatformError('no answer') : '{}',
+      argv.includes('get-contexts')
+        ? 'kind-grpc-lab\nprod\nstaging\n'
+        : argv.includes('--context=prod')
+          ? new PlatformError('kubectl version timed out after 8000 ms')
+          : argv.includes('--context=staging')
+            ? new PlatformError('kubectl version failed: The connection to the server 10.0.0.1:6443 was refused - did you specify the right host or port?')
+            : '{}',
     );
     const p = kubectlProbe(runner);
-    expect(await p.contexts()).toEqual(['kind-grpc-lab', 'prod']);
+    expect(await p.contexts()).toEqual(['kind-grpc-lab', 'prod', 'staging']);
     expect(await p.answers('kind-grpc-lab')).toBe(true);
     expect(await p.answers('prod')).toBe(false);
+    expect(await p.answers('staging')).toBe('The connection to the server 10.0.0.1:6443 was refused - did you specify the right host or port?');
     expect(runner.calls.map((c) => c.argv)).toEqual([
       ['kubectl', 'config', 'get-contexts', '--output=name'],
       ['kubectl', '--context=kind-grpc-lab', 'version', '--request-timeout=3s', '--output=json'],
       ['kubectl', '--context=prod', 'version', '--request-timeout=3s', '--output=json'],
+      ['kubectl', '--context=staging', 'version', '--request-timeout=3s', '--output=json'],
     ]);
   });
 });

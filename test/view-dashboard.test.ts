@@ -10,6 +10,7 @@ import { StepControl, ViewError } from '../scripts/view/step-control.js';
 import { startWebDashboard, type Dashboard } from '../scripts/view/web/server.js';
 import { portFromEnv, startTrainerUi } from '../scripts/view/trainer-ui.js';
 import { PROJECT_ROOT } from './helpers/processes.js';
+import { requireTool } from './helpers/required-tool.js';
 import { CHROMIUM, launch, watchedPage } from './helpers/view-browser.js';
 import { CALLER, eventsAt, INFO, resultOf, ROLLOUT_AT, SECONDS, snapshotAt } from './helpers/view-synthetic-run.js';
 
@@ -112,9 +113,10 @@ describe('dashboard server', () => {
   });
 });
 
-describe.skipIf(!CHROMIUM)('dashboard in headless Chromium', () => {
+describe('dashboard in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
+    requireTool(CHROMIUM !== null, 'chromium');
     browser = await launch();
     await mkdir(SHOTS, { recursive: true });
   });

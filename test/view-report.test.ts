@@ -10,6 +10,7 @@ import { writeHtmlReport, writeIndex } from '../scripts/report/html.js';
 import { writeJsonReport } from '../scripts/report/json.js';
 import { chartModel } from '../scripts/report/html-chart-model.js';
 import { PROJECT_ROOT } from './helpers/processes.js';
+import { requireTool } from './helpers/required-tool.js';
 import { CHROMIUM, launch, watchedPage } from './helpers/view-browser.js';
 import { resultOf, ROLLOUT_AT, SECONDS } from './helpers/view-synthetic-run.js';
 
@@ -64,9 +65,10 @@ describe('HTML report files', () => {
   });
 });
 
-describe.skipIf(!CHROMIUM)('HTML report in headless Chromium', () => {
+describe('HTML report in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
+    requireTool(CHROMIUM !== null, 'chromium');
     browser = await launch();
     await mkdir(SHOTS, { recursive: true });
   });

@@ -9,6 +9,7 @@ import { foldEvents, toViewEvent, type ViewEvent } from '../scripts/report/descr
 import { renderFrame, renderPlainLine, type FrameInput } from '../scripts/view/terminal-render.js';
 import { createTerminalView } from '../scripts/view/terminal-view.js';
 import { PROJECT_ROOT } from './helpers/processes.js';
+import { requireTool } from './helpers/required-tool.js';
 import { eventsAt, INFO, resultOf, ROLLOUT_AT, snapshotAt } from './helpers/view-synthetic-run.js';
 
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
@@ -238,10 +239,10 @@ describe('terminal view', () => {
 });
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-if (!hasTmux) console.warn('terminal gate test in a real terminal skipped: no tmux (apt-get install tmux)');
 
-describe.skipIf(!hasTmux)('terminal view and Enter gate in a real terminal (tmux)', () => {
+describe('terminal view and Enter gate in a real terminal (tmux)', () => {
   it('redraws the frame and opens the gate when Enter is pressed', async () => {
+    requireTool(hasTmux, 'tmux');
     const session = `lab-view-${process.pid}`;
     const snap = JSON.stringify(snapshotAt(ROLLOUT_AT + 2));
     const script = `

@@ -7,8 +7,8 @@ export class UsageError extends Error {}
 
 export const USAGE = `usage:
   lab list                                   every round and its variants
-  lab run <round> [options]                  run a round (every variant, in order) or one variant
-      --variant V        only this variant
+  lab run <round>... [options]               run rounds (every variant, in order) or one variant
+      --variant V        only this variant (of a single round)
       --platform P       ${platforms.describe()} or auto (default auto: a lab cluster when one answers)
       --seed N           seed for every random choice (default 1)
       --ui               live web dashboard (and the terminal view)
@@ -18,7 +18,8 @@ export const USAGE = `usage:
       --image REF        the lab's image, for a cluster that cannot see grpc-k8s-lab:dev
       --reports DIR      where the reports go, and a failed run's logs (default reports)
   lab render <round> --variant V             print the YAML a variant applies
-exit codes: 0 every verdict holds, 1 a verdict failed, 2 bad input, 3 the platform failed`;
+exit codes: 0 every verdict holds, 1 a verdict failed, 2 bad input, 3 the platform failed,
+  4 a bug, 130 Ctrl-C, 143 SIGTERM`;
 
 export type Command =
   | { command: 'help' }
@@ -26,7 +27,8 @@ export type Command =
   | { command: 'render'; round: string; variant: string }
   | {
       command: 'run';
-      round: string;
+      /** One or more rounds, in the order given. */
+      rounds: string[];
       variant?: string;
       /** `auto` or a registered platform's name or alias. */
       platform: string;
@@ -59,9 +61,28 @@ const ALLOWED: Record<string, readonly string[]> = {
   run: ['variant', 'platform', 'seed', 'ui', 'step', 'context', 'yes', 'image', 'reports'],
 };
 
+const STRING_OPTIONS = Object.entries(OPTIONS).filter(([, o]) => o.type === 'string').map(([name]) => `--${name}`);
+
+/**
+ * `--seed -1`: parseArgs refuses a value that starts with a dash as "ambiguous" and says so over
+ * three lines. A value that is not an option name is a value: joined as `--seed=-1`, it reaches
+ * the option's own check and its one-line message.
+ */
+function joinDashValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (STRING_OPTIONS.includes(argv[i]) && next !== undefined && next.startsWith('-') && !next.startsWith('--') && next.length > 1 && !/^-[a-z]$/i.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
 function parse(argv: string[]): ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>> {
   try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return parseArgs({ args: joinDashValues(argv), options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     // parseArgs explains over several lines; the first says what is wrong.
     throw new UsageError((err as Error).message.split('\n')[0].split('. To specify')[0].replace(/\.$/, ''));
@@ -89,19 +110,21 @@ export function parseCommand(argv: string[]): Command {
   if (allowed === undefined) throw new UsageError(`unknown command "${command}"; commands: list, run, render (lab help)`);
   const refused = Object.keys(values).filter((k) => !allowed.includes(k));
   if (refused.length) throw new UsageError(`lab ${command} does not take --${refused[0]}`);
-  const expected = command === 'list' ? 0 : 1;
-  if (rest.length !== expected) {
-    throw new UsageError(expected === 0 ? `lab list takes no argument (got "${rest[0]}")` : `lab ${command} needs exactly one round (e.g. lab ${command} 3)`);
+  if (command === 'list') {
+    if (rest.length > 0) throw new UsageError(`lab list takes no argument (got "${rest[0]}")`);
+    return { command: 'list' };
   }
-  if (command === 'list') return { command: 'list' };
+  if (command === 'render' && rest.length !== 1) throw new UsageError('lab render needs exactly one round (e.g. lab render 3)');
+  if (rest.length === 0) throw new UsageError('lab run needs at least one round (e.g. lab run 3)');
   if (command === 'render') {
     if (values.variant === undefined) throw new UsageError('lab render needs --variant V (lab list shows them)');
     return { command: 'render', round: rest[0], variant: values.variant };
   }
   if (values.yes && values.context === undefined) throw new UsageError('--yes only applies with --context NAME');
+  if (values.variant !== undefined && rest.length > 1) throw new UsageError(`--variant picks a variant of one round, and ${rest.length} rounds were given`);
   return {
     command: 'run',
-    round: rest[0],
+    rounds: rest,
     variant: values.variant,
     platform: platformOf(values.platform),
     seed: seedOf(values.seed),

@@ -2,9 +2,10 @@
 // The lab's command line: list the rounds, run them on a platform, render what they apply.
 // Exit codes: 0 every verdict holds, 1 a verdict failed, 2 bad input, 3 the platform failed,
 // 4 an unexpected error (a bug: set LAB_DEBUG=1 for the stack), 130 interrupted (143 on SIGTERM).
+// A run starts with a preflight of everything it needs (preflight.ts): its problems, one line
+// each, are exit 3 before any variant starts.
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../services/shared/project-root.js';
-import type { K8sObject } from '../model/k8s.js';
 import type { RunResult } from '../model/result.js';
 import { platforms } from '../platforms/index.js';
 import { ManifestError } from '../platforms/manifest-error.js';
@@ -17,12 +18,13 @@ import { reportBaseName, writeJsonReport } from '../report/json.js';
 import { writeJUnitReport } from '../report/junit.js';
 import { formatComparison, formatRun, table } from '../report/terminal.js';
 import { ROUNDS, UnknownScenarioError, findRound, findVariant } from '../scenarios/index.js';
-import { renderVariant, runVariant } from '../scenarios/runner.js';
-import { overlayDir, plannedSeconds, timelineOf, type VariantSpec } from '../scenarios/spec.js';
+import { runVariant } from '../scenarios/runner.js';
+import { overlayDir, plannedSeconds, timelineOf } from '../scenarios/spec.js';
 import { USAGE, UsageError, parseCommand, type Command } from './args.js';
+import { PreflightError, planRun, reportsProblem, type PlannedRun } from './preflight.js';
 import { ViewUnavailableError, startTrainer, type TrainerSession } from './trainer.js';
 
-export const EXIT = { ok: 0, verdictFailed: 1, badInput: 2, platformFailed: 3, bug: 4, interrupted: 130 } as const;
+export const EXIT = { ok: 0, verdictFailed: 1, badInput: 2, platformFailed: 3, bug: 4, interrupted: 130, terminated: 143 } as const;
 
 type Out = (line: string) => void;
 
@@ -65,30 +67,40 @@ function localOctet(): number | undefined {
   return n;
 }
 
-async function run(cmd: Extract<Command, { command: 'run' }>, out: Out): Promise<number> {
-  const round = findRound(cmd.round);
-  const variants = cmd.variant === undefined ? round.variants : [findVariant(round, cmd.variant)];
-  // Every variant's manifests are checked before a platform is chosen or anything starts.
-  const rendered = new Map<string, K8sObject[]>();
-  for (const v of variants) rendered.set(v.name, await renderVariant(PROJECT_ROOT, round, v, cmd.seed));
+type RunCommand = Extract<Command, { command: 'run' }>;
+
+async function run(cmd: RunCommand, out: Out): Promise<number> {
+  const selection = cmd.rounds.map((r) => {
+    const round = findRound(r);
+    return { round, variants: cmd.variant === undefined ? round.variants : [findVariant(round, cmd.variant)] };
+  });
+  const twice = selection.find((s, i) => selection.findIndex((t) => t.round === s.round) !== i);
+  if (twice) throw new UsageError(`round ${twice.round.round} is given twice`);
+  const octet = localOctet();
+  // Flags that contradict each other are bad input, known before any cluster is contacted.
+  const refusal = platforms.refuse(cmd.platform, { context: cmd.context, yes: cmd.yes, image: cmd.image, octet });
+  if (refusal !== undefined) throw new UsageError(refusal);
+  // Every variant's manifests first, before a platform is chosen or anything starts: one the API
+  // would refuse is bad input (a ManifestError); a renderer that cannot run is a preflight problem.
+  const planned = await planRun(selection, cmd.seed);
   const choice = await platforms.choose(cmd.platform, { context: cmd.context });
   out(`platform ${choice.name} (${choice.reason})`);
-  const trainer: TrainerSession | null = cmd.ui || cmd.step ? await startTrainer({ web: cmd.ui, step: cmd.step }) : null;
+  const { runs, trainer } = await preflight(cmd, planned, choice, octet, out);
   if (trainer?.url) out(`live dashboard: ${trainer.url}`);
   const abort = new AbortController();
   let endInterrupted: (code: number) => void = () => {};
   const interrupted = new Promise<number>((resolve) => (endInterrupted = resolve));
-  let runs: Promise<RunResult[]> = Promise.resolve([]);
-  // First signal: stop the timeline and wait for the tear-down. Second: exit at once (the local
-  // platform's exit hook still kills every process it started).
+  let running: Promise<RunResult[]> = Promise.resolve([]);
+  // First signal: abort the variant under way, start-up included, and wait for its tear-down.
+  // Second: exit at once (the local platform's exit hook still kills every process it started).
   const removeSignals = installSignalTeardown(
-    { down: () => (abort.abort(), runs.then(() => undefined, () => undefined)) },
+    { down: () => (abort.abort(), running.then(() => undefined, () => undefined)) },
     { log: out, what: 'everything the run started', timeoutMs: platforms.find(choice.name)!.info.timeouts.downMs + 10_000, done: endInterrupted },
   );
   let results: RunResult[];
   try {
-    runs = runVariants(cmd, variants, rendered, choice, trainer, abort.signal, out);
-    results = await runs;
+    running = runVariants(cmd, runs, choice, trainer, abort.signal, out, octet);
+    results = await running;
   } catch (err) {
     if (abort.signal.aborted) throw new Interrupted(await interrupted);
     throw err;
@@ -96,32 +108,74 @@ async function run(cmd: Extract<Command, { command: 'run' }>, out: Out): Promise
     removeSignals();
     await trainer?.close();
   }
-  if (results.length > 0) await writeIndex(cmd.reports);
-  if (results.length > 1) out(`\n${formatComparison(results)}`);
+  if (results.length > 0) await writeReports(cmd.reports, () => writeIndex(cmd.reports));
   return results.every((r) => r.pass) ? EXIT.ok : EXIT.verdictFailed;
 }
 
+/**
+ * Everything the run needs, checked before its first variant: the manifests of every variant, the
+ * reports directory, the platform's own checks and the dashboard's port. Any problem: every line
+ * at once (PreflightError, exit 3), and nothing is left running.
+ */
+async function preflight(
+  cmd: RunCommand,
+  planned: Awaited<ReturnType<typeof planRun>>,
+  choice: PlatformChoice,
+  octet: number | undefined,
+  out: Out,
+): Promise<{ runs: PlannedRun[]; trainer: TrainerSession | null }> {
+  const { runs } = planned;
+  const problems = [...planned.problems];
+  const reports = await reportsProblem(cmd.reports);
+  if (reports) problems.push(reports);
+  problems.push(...(await platforms.preflight(choice, runs, { seed: cmd.seed, context: cmd.context, yes: cmd.yes, image: cmd.image, octet })));
+  let trainer: TrainerSession | null = null;
+  try {
+    trainer = cmd.ui || cmd.step ? await startTrainer({ web: cmd.ui, step: cmd.step }) : null;
+  } catch (err) {
+    // A taken dashboard port is the machine's, like any other port; a bad flag stays bad input.
+    if (!(err instanceof ViewUnavailableError && err.machine)) throw err;
+    problems.push(err.message);
+  }
+  if (problems.length > 0) {
+    await trainer?.close();
+    throw new PreflightError(problems);
+  }
+  out(`preflight: what ${runs.length === 1 ? 'the variant needs' : `the ${runs.length} variants need`} is here`);
+  return { runs, trainer };
+}
+
+/** A report that cannot be written is the machine's problem, one line; the results were printed. */
+async function writeReports<T>(dir: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined) throw err;
+    throw new PlatformError(`cannot write the reports to ${dir} (${code}): the results above were not saved`);
+  }
+}
+
 async function runVariants(
-  cmd: Extract<Command, { command: 'run' }>,
-  variants: readonly VariantSpec[],
-  rendered: ReadonlyMap<string, K8sObject[]>,
+  cmd: RunCommand,
+  runs: readonly PlannedRun[],
   choice: PlatformChoice,
   trainer: TrainerSession | null,
   signal: AbortSignal,
   out: Out,
+  octet: number | undefined,
 ): Promise<RunResult[]> {
-  const round = findRound(cmd.round);
   const results: RunResult[] = [];
-  for (const variant of variants) {
+  for (const [index, { round, variant, objects }] of runs.entries()) {
     signal.throwIfAborted();
     out(`\n== round ${round.round} (${round.name}), variant ${variant.name}: ${variant.summary}`);
-    const platform = platforms.create(choice, { seed: cmd.seed, context: cmd.context, yes: cmd.yes, image: cmd.image, octet: localOctet() });
+    const platform = platforms.create(choice, { seed: cmd.seed, context: cmd.context, yes: cmd.yes, image: cmd.image, octet });
     const result = await runVariant({
       platform,
       round,
       variant,
       seed: cmd.seed,
-      objects: rendered.get(variant.name),
+      objects,
       views: trainer ? [trainer.view] : [],
       gate: trainer?.gate ?? undefined,
       signal,
@@ -130,12 +184,17 @@ async function runVariants(
     });
     results.push(result);
     out(formatRun(result));
-    const files = [
+    const files = await writeReports(cmd.reports, async () => [
       await writeJsonReport(result, cmd.reports),
       await writeJUnitReport(result, cmd.reports),
       await writeHtmlReport(result, cmd.reports),
-    ];
+    ]);
     out(`  reports: ${files.join(', ')}`);
+    // After a round's last variant: its comparison table, when it ran more than one.
+    if (runs[index + 1]?.round !== round) {
+      const ofRound = results.filter((r) => r.round === round.round);
+      if (ofRound.length > 1) out(`\n${formatComparison(ofRound)}`);
+    }
   }
   return results;
 }
@@ -155,12 +214,16 @@ export async function main(argv: string[], out: Out = (l) => process.stdout.writ
       return EXIT.badInput;
     }
     if (error instanceof Interrupted) {
-      err('lab: interrupted; everything the run started was torn down');
+      err(`lab: ${error.code === EXIT.terminated ? 'terminated by SIGTERM' : 'interrupted'}; everything the run started was torn down`);
       return error.code;
     }
     if (error instanceof ManifestError) {
       err(`lab: invalid manifests: ${error.message.split('\n')[0]}`);
       return EXIT.badInput;
+    }
+    if (error instanceof PreflightError) {
+      for (const problem of error.problems) err(`lab: cannot run: ${problem}`);
+      return EXIT.platformFailed;
     }
     if (error instanceof PlatformError) {
       err(`lab: platform failed: ${error.message.split('\n')[0]}`);

@@ -3,7 +3,15 @@
 // below vanish from the build).
 import type { TrainerUi, TrainerUiOptions } from '../view/trainer-ui.js';
 
-export class ViewUnavailableError extends Error {}
+export class ViewUnavailableError extends Error {
+  /** The machine refused (a taken port: exit 3), rather than the flags asking for the impossible (exit 2). */
+  constructor(
+    message: string,
+    readonly machine = false,
+  ) {
+    super(message);
+  }
+}
 
 export type TrainerSession = TrainerUi;
 
@@ -17,7 +25,9 @@ export async function startTrainer(options: TrainerUiOptions): Promise<TrainerSe
   try {
     return await mod.startTrainerUi(options);
   } catch (err) {
-    // The view's own errors (no TTY for --step, a taken port) are one line for a person.
-    throw new ViewUnavailableError((err as Error).message.split('\n')[0]);
+    // The view's own errors (no TTY for --step, a taken port) are one line for a person; an error
+    // the system gave (EADDRINUSE, EACCES) is the machine's.
+    const cause = (err as Error).cause as NodeJS.ErrnoException | undefined;
+    throw new ViewUnavailableError((err as Error).message.split('\n')[0], typeof cause?.code === 'string');
   }
 }

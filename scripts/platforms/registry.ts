@@ -2,6 +2,7 @@
 // person may type, what it is (its traits), how to tell whether it can run here now (detect) and
 // how to build one (create). Nothing else in the lab names a platform: the CLI, the make targets'
 // PLATFORM=, the benchmarks and the specs all go through here, so a new platform is one register().
+import type { K8sObject } from '../model/k8s.js';
 import type { PlatformTraits } from '../model/traits.js';
 import { PlatformError, type Platform } from './platform.js';
 
@@ -29,6 +30,16 @@ export type Detection =
   | { usable: true; why: string; /** What create() should use, e.g. the context that answered. */ settled?: Partial<PlatformRequest> }
   | { usable: false; why: string };
 
+/** One variant a run will bring up, as the preflight sees it. */
+export interface PlannedVariant {
+  /** For a person: "round 3 l7-proxy". */
+  label: string;
+  /** Its rendered objects. */
+  objects: K8sObject[];
+  /** How many pods it creates over the whole run (start-up, rollouts, scale-ups). */
+  pods: number;
+}
+
 export interface PlatformEntry {
   name: string;
   /** Other names a person may type (`kind` for the cluster platform). */
@@ -36,6 +47,16 @@ export interface PlatformEntry {
   /** What the platform is. */
   info: PlatformTraits;
   detect(ask: DetectRequest): Promise<Detection>;
+  /**
+   * What is wrong with a run's request before anything is contacted (a flag that needs another),
+   * as one line for a person; the CLI reports it as bad input.
+   */
+  refuse?(request: Omit<PlatformRequest, 'seed'>): string | undefined;
+  /**
+   * Everything the whole run needs of this machine and platform (tools, images, ports, addresses,
+   * directories), checked at once before its first variant: one line per problem, none if ready.
+   */
+  preflight?(variants: readonly PlannedVariant[], request: PlatformRequest): Promise<string[]>;
   create(request: PlatformRequest): Platform;
 }
 
@@ -102,6 +123,22 @@ export class PlatformRegistry {
     }
     const first = passed[0];
     throw new PlatformError(first ? `${first.entry.name}: ${first.why}` : 'no platform is registered');
+  }
+
+  /** The first refusal of the request by the platform named (by any, for auto). */
+  refuse(requested: string, request: Omit<PlatformRequest, 'seed'>): string | undefined {
+    const entries = requested === AUTO ? this.entries : [this.find(requested)].filter((e) => e !== undefined);
+    for (const entry of entries) {
+      const why = entry.refuse?.(request);
+      if (why !== undefined) return why;
+    }
+    return undefined;
+  }
+
+  /** The chosen platform's problems with the whole run (none when it has no preflight). */
+  async preflight(choice: PlatformChoice, variants: readonly PlannedVariant[], request: PlatformRequest): Promise<string[]> {
+    const entry = this.find(choice.name);
+    return (await entry?.preflight?.(variants, { ...request, ...choice.settled })) ?? [];
   }
 
   create(choice: PlatformChoice, request: PlatformRequest): Platform {

@@ -75,7 +75,7 @@ export async function runVariant(opts: RunVariantOptions): Promise<RunResult> {
   try {
     views.forEach((v) => v.start(info));
     log(`bringing up ${objects.length} objects`);
-    await bringUp(platform, round, objects);
+    await untilAborted(bringUp(platform, round, objects), opts.signal);
     const cluster = await platform.clusterInfo();
     collector.start();
     const clock: RunClock = { t0: monotonicNow(), tEnd: Infinity, marks: {} };
@@ -87,7 +87,7 @@ export async function runVariant(opts: RunVariantOptions): Promise<RunResult> {
     });
     clock.tEnd = monotonicNow();
     log('stopping the load: A finishes its calls in flight');
-    await drainClients(platform, round, collector);
+    await untilAborted(drainClients(platform, round, collector), opts.signal);
     await collector.stop();
     clearInterval(ticker);
     ticker = null;
@@ -109,6 +109,25 @@ export async function runVariant(opts: RunVariantOptions): Promise<RunResult> {
     await collector.stop();
     await platform.down();
   }
+}
+
+/**
+ * Waits for `work` unless the signal aborts first (Ctrl-C): then it rejects at once with the
+ * signal's AbortError, and the caller's tear-down (platform.down(), which also ends a start-up
+ * under way) runs now rather than after a rollout timeout. `work` settles later, unobserved.
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
+      (err: unknown) => (signal.removeEventListener('abort', onAbort), reject(err)),
+    );
+  });
 }
 
 /** The platform's logs, events and objects in opts.logsDir, before the tear-down; the folder, or undefined. */
@@ -148,7 +167,7 @@ async function runTimeline(opts: RunVariantOptions, clock: RunClock, live: LiveS
     live.step = { index: index + 1, total: steps.length, title: step.title, narration: step.narration };
     emit({ t, type: 'step', detail: `${index + 1}/${steps.length} ${step.title}` });
     opts.log?.(`step ${index + 1}/${steps.length}: ${step.title}`);
-    await perform(step, opts);
+    await untilAborted(perform(step, opts), opts.signal);
   }
 }
 

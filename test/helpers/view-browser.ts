@@ -1,5 +1,5 @@
 // Headless Chromium for the view tests (Debian's package, driven by playwright-core). When no
-// chromium is installed the browser tests are skipped with a message saying how to get it.
+// chromium is installed the browser tests fail saying how to get it (helpers/required-tool.ts).
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -28,7 +28,6 @@ export function findChromium(): string | null {
 }
 
 export const CHROMIUM = findChromium();
-if (!CHROMIUM) console.warn('view browser tests skipped: no chromium found (apt-get install chromium, or set CHROMIUM_PATH)');
 
 export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM!, args: ARGS });

@@ -4,14 +4,17 @@
 import { PlatformError } from '../platform.js';
 import type { Detection, DetectRequest } from '../registry.js';
 import { execaRunner, type CommandRunner } from './runner.js';
-import { KIND_CONTEXT, LAB_CONTEXTS, LAB_CONTEXTS_TEXT, MAKE_CLUSTER_HINT } from './safety.js';
+import { KIND_CONTEXT, LAB_CONTEXTS, LAB_CONTEXTS_TEXT, MAKE_CLUSTER_HINT, NODE_CONTEXT } from './safety.js';
 
 /** What detection asks of the outside world. */
 export interface ContextProbe {
   /** Context names in the kubeconfig; rejects with a PlatformError when kubectl is missing. */
   contexts(): Promise<string[]>;
-  /** Whether the context's API server answers within a few seconds. */
-  answers(context: string): Promise<boolean>;
+  /**
+   * Whether the context's API server answers within a few seconds: true; false when it stays
+   * silent; or why it failed at once (kubectl's line, e.g. a refused connection).
+   */
+  answers(context: string): Promise<boolean | string>;
 }
 
 export const ANSWER_TIMEOUT_S = 3;
@@ -28,16 +31,26 @@ export function kubectlProbe(runner: CommandRunner = execaRunner): ContextProbe 
           timeoutMs: (ANSWER_TIMEOUT_S + 5) * 1000,
         });
         return true;
-      } catch {
-        return false;
+      } catch (err) {
+        // "kubectl version failed: The connection to the server ... was refused": kubectl's words.
+        const message = (err as Error).message;
+        if (/timed out/.test(message)) return false;
+        return message.replace(/^kubectl version failed: /, '');
       }
     },
   };
 }
 
-function silent(context: string): string {
-  const hint = context === KIND_CONTEXT ? ' (is Docker running? make cluster-down && make cluster recreates it)' : '';
-  return `context ${context} does not answer within ${ANSWER_TIMEOUT_S} s${hint}`;
+/** What to do about a lab cluster that does not answer; nothing to say about anyone else's. */
+const HINTS: Record<string, string> = {
+  [KIND_CONTEXT]: ' (is Docker running? make cluster-down && make cluster recreates it)',
+  [NODE_CONTEXT]: ' (make cluster CLUSTER=node starts it)',
+};
+
+/** Silent (no answer in time) or failed at once (a refused connection): each said as it is. */
+function silent(context: string, why: false | string): string {
+  const what = why === false ? `does not answer within ${ANSWER_TIMEOUT_S} s` : `does not answer: ${why}`;
+  return `context ${context} ${what}${HINTS[context] ?? ''}`;
 }
 
 export async function detectCluster(probe: ContextProbe, ask: DetectRequest): Promise<Detection> {
@@ -54,8 +67,9 @@ export async function detectCluster(probe: ContextProbe, ask: DetectRequest): Pr
   }
   const silentOnes: string[] = [];
   for (const context of candidates) {
-    if (await probe.answers(context)) return { usable: true, why: `context ${context} answers`, settled: { context } };
-    silentOnes.push(silent(context));
+    const answer = await probe.answers(context);
+    if (answer === true) return { usable: true, why: `context ${context} answers`, settled: { context } };
+    silentOnes.push(silent(context, answer));
   }
   return { usable: false, why: silentOnes.join('; ') };
 }

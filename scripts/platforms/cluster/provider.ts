@@ -4,6 +4,7 @@
 import type { PlatformEntry } from '../registry.js';
 import { ClusterPlatform } from './cluster-platform.js';
 import { detectCluster, kubectlProbe, type ContextProbe } from './detect.js';
+import { requestRefusal } from './safety.js';
 import { CLUSTER_TRAITS } from './traits.js';
 
 export function clusterProvider(probe: ContextProbe = kubectlProbe()): PlatformEntry {
@@ -12,6 +13,7 @@ export function clusterProvider(probe: ContextProbe = kubectlProbe()): PlatformE
     aliases: ['kind'],
     info: CLUSTER_TRAITS,
     detect: (ask) => detectCluster(probe, ask),
+    refuse: (request) => requestRefusal(request),
     create: (request) => new ClusterPlatform({ context: request.context, yes: request.yes, image: request.image }),
   };
 }

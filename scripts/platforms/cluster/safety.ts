@@ -83,16 +83,22 @@ export interface Target {
   namespace: typeof LAB_NAMESPACE;
 }
 
+/**
+ * Another cluster than the lab's own needs --yes and --image: known from the flags alone, so the
+ * CLI refuses it as bad input before contacting anything (the registry's refuse()).
+ */
+export function requestRefusal(req: TargetRequest): string | undefined {
+  const named = req.context;
+  if (named === undefined || LAB_CONTEXTS.includes(named)) return undefined;
+  if (!req.yes) return `--context ${named} needs --yes: the lab deletes and recreates namespace ${LAB_NAMESPACE} on that cluster`;
+  if (!req.image) return `--context ${named} needs --image REF: only the lab's own clusters have ${LAB_IMAGE}; push it where ${named} can pull it`;
+  return undefined;
+}
+
 export function resolveTarget(req: TargetRequest, view: KubeconfigView): Target {
   const named = req.context;
-  if (named !== undefined && !LAB_CONTEXTS.includes(named)) {
-    if (!req.yes) {
-      throw new PlatformError(`--context ${named} needs --yes: the lab deletes and recreates namespace ${LAB_NAMESPACE} on that cluster`);
-    }
-    if (!req.image) {
-      throw new PlatformError(`--context ${named} needs --image REF: only the lab's own clusters have ${LAB_IMAGE}; push it where ${named} can pull it`);
-    }
-  }
+  const refusal = requestRefusal(req);
+  if (refusal !== undefined) throw new PlatformError(refusal);
   const context = named ?? LAB_CONTEXTS.find((c) => view.servers.has(c));
   const server = context === undefined ? undefined : view.servers.get(context);
   if (context === undefined || server === undefined) {

@@ -34,12 +34,22 @@ export class AddressPlan {
 
   /** The next pod address; addresses are never handed out twice. */
   nextPodIp(): string {
-    const i = this.podsHanded;
-    if (i >= PODS_PER_BLOCK * POD_BLOCKS) {
-      throw new PlatformError(`the lab ran out of pod addresses after ${i} pods`);
-    }
+    const ip = this.podIp(this.podsHanded);
     this.podsHanded++;
-    return `127.${this.octet}.${1 + Math.floor(i / PODS_PER_BLOCK)}.${1 + (i % PODS_PER_BLOCK)}`;
+    return ip;
+  }
+
+  /** The next `count` pod addresses, without handing them out: what a start-up checks first. */
+  upcomingPodIps(count: number): string[] {
+    return Array.from({ length: Math.min(count, PODS_PER_BLOCK * POD_BLOCKS - this.podsHanded) }, (_, k) => this.podIp(this.podsHanded + k));
+  }
+
+  /** The address of the index-th pod of a lab (0-based): the same in every lab of this octet. */
+  podIp(index: number): string {
+    if (index >= PODS_PER_BLOCK * POD_BLOCKS) {
+      throw new PlatformError(`the lab ran out of pod addresses after ${index} pods`);
+    }
+    return `127.${this.octet}.${1 + Math.floor(index / PODS_PER_BLOCK)}.${1 + (index % PODS_PER_BLOCK)}`;
   }
 
   /** The ClusterIP of the index-th service (0-based). */

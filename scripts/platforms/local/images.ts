@@ -112,15 +112,25 @@ export function withLabNameserver(config: string, dns: { ip: string; port: numbe
 const SBIN_DIRS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
 
 function findHaproxy(): string {
+  // LAB_HAPROXY names another HAProxy build (and lets a test take HAProxy away).
+  const chosen = process.env.LAB_HAPROXY;
+  if (chosen) {
+    if (isExecutable(chosen)) return chosen;
+    throw new PlatformError(`the haproxy image runs LAB_HAPROXY=${chosen}, which is not an executable file: unset it to run the system haproxy (apt-get install haproxy)`);
+  }
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...SBIN_DIRS];
   for (const dir of dirs) {
     const candidate = path.join(dir, 'haproxy');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here: try the next directory
-    }
+    if (isExecutable(candidate)) return candidate;
   }
   throw new PlatformError('the haproxy image runs the system haproxy binary, which is not installed: install the Debian package haproxy (apt-get install haproxy)');
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }

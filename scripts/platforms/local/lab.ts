@@ -7,9 +7,7 @@
 //        EndpointPropagator 'proxy' (ClusterIP)      EndpointPropagator 'dns' (headless)
 //                        | after propagationDelayMs                | after dnsPropagationDelayMs
 //                  KubeProxy (VIP listeners)                 ClusterDns (A records)
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import type { PodInfo } from '../../model/k8s.js';
 import { Rng, seedFrom } from '../../../services/shared/rng.js';
 import { PlatformError } from '../platform.js';
@@ -27,6 +25,7 @@ import type { LogTail } from './log-tail.js';
 import type { DeploymentSpec, LabObjects, ServiceSpec } from './objects.js';
 import type { ContainerPort } from './pod-template.js';
 import { backendsFor, dnsNames } from './service-routing.js';
+import { makeWorkDir } from './work-dir.js';
 
 /** The timings a lab runs with (see LocalPlatformOptions). */
 export interface LabTimings {
@@ -44,8 +43,8 @@ export class Lab {
   readonly kubelet: Kubelet;
   readonly controller: DeploymentController;
   readonly vips = new Map<string, string>();
-  /** The watchdog removes it only under this exact prefix: keep them in step. */
-  readonly workDir = mkdtempSync(path.join(os.tmpdir(), 'grpc-lab-local-'));
+  /** Under TMPDIR; a TMPDIR that cannot hold it is one PlatformError line (work-dir.ts). */
+  readonly workDir = makeWorkDir();
   /** Every pod's log tail, also of pods already gone: what collectLogs() writes. */
   readonly podLogs = new Map<string, LogTail>();
   private readonly podPorts = new Map<string, ContainerPort[]>();
@@ -56,6 +55,8 @@ export class Lab {
   private readonly published = new Map<string, string>();
   private readonly applied = new Map<string, string>();
   private viewWaiters: Array<() => void> = [];
+  /** Set by interruptStart() and close(): a start-up under way stops at its next step. */
+  private closed = false;
 
   constructor(
     private readonly objects: LabObjects,
@@ -108,20 +109,53 @@ export class Lab {
     const { ip, port } = this.addresses.dns;
     await assertPortFree(ip, port, 'cluster DNS', 'udp');
     await assertPortFree(ip, port, 'cluster DNS', 'tcp');
+    await this.assertPodAddressesFree();
+    this.assertOpen();
     await this.dns.start();
     this.guard.start(this.workDir);
     const clusterIpServices = this.objects.services.filter((s) => !s.headless);
     for (const [index, svc] of clusterIpServices.entries()) {
       const vip = this.addresses.serviceIp(index);
       this.vips.set(svc.name, vip);
-      for (const p of svc.ports) await this.proxy.addServicePort(vip, p.port);
+      for (const p of svc.ports) {
+        this.assertOpen();
+        await this.proxy.addServicePort(vip, p.port);
+      }
       for (const name of dnsNames(svc)) this.dns.setRecords(name, [vip]);
     }
+    this.assertOpen();
     for (const d of this.objects.deployments) this.controller.add(d);
     this.podsChanged();
     await Promise.all(this.objects.deployments.map((d) => this.controller.waitForRollout(d.name, timeoutMs).catch((err: Error) => this.explain(d.name, err))));
     // A measurement that starts after up() must not see the start-up's propagation lag.
     await this.propagated();
+  }
+
+  /**
+   * The addresses and ports the first pods will bind, checked before any starts: a pod that finds
+   * its address taken would only crash-loop until the rollout timed out.
+   */
+  private async assertPodAddressesFree(): Promise<void> {
+    const pods = this.objects.deployments.reduce((n, d) => n + d.replicas, 0);
+    const ports = [...new Set(this.objects.deployments.flatMap((d) => d.template.container.ports.map((p) => p.containerPort)))];
+    for (const podIp of this.addresses.upcomingPodIps(pods)) {
+      for (const p of ports) await assertPortFree(podIp, p, 'a pod');
+    }
+  }
+
+  /** An interruptStart() during start() ends the start-up at its next step. */
+  private assertOpen(): void {
+    if (this.closed) throw new PlatformError('the local platform was torn down during its start-up');
+  }
+
+  /**
+   * Ends a start() under way as soon as it can (Ctrl-C during bring-up): its rollout waits fail at
+   * once, so start() rejects within a step, and close() then stops whatever it had started.
+   */
+  interruptStart(): void {
+    this.closed = true;
+    this.controller.stop();
+    for (const w of this.viewWaiters.splice(0)) w();
   }
 
   /** Resolves once kube-proxy and DNS show every Service's current endpoints. */
@@ -151,6 +185,7 @@ export class Lab {
   }
 
   async close(graceMs: number): Promise<void> {
+    this.closed = true;
     this.controller.stop();
     this.propagators.proxy.stop();
     this.propagators.dns.stop();

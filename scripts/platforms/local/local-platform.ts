@@ -53,6 +53,8 @@ export class LocalPlatform implements Platform {
   private lab?: Lab;
   private lastRun?: LastRun;
   private downing?: Promise<void>;
+  /** The start-up of the current up(), while it runs: down() interrupts it and waits for it. */
+  private starting?: Promise<void>;
 
   constructor(opts: LocalPlatformOptions = {}) {
     this.addresses = new AddressPlan(opts.octet);
@@ -74,11 +76,14 @@ export class LocalPlatform implements Platform {
     this.log.clear();
     this.lab = new Lab(lab, launchers, this.addresses, this.log, this.seed, this.timings);
     this.lastRun = { objects, podLogs: this.lab.podLogs };
+    this.starting = this.lab.start(timeoutMs);
     try {
-      await this.lab.start(timeoutMs);
+      await this.starting;
     } catch (err) {
       await this.down();
       throw err;
+    } finally {
+      this.starting = undefined;
     }
   }
 
@@ -135,6 +140,11 @@ export class LocalPlatform implements Platform {
   private async teardown(): Promise<void> {
     const lab = this.lab;
     if (!lab) return;
+    // down() during up(): stop the start-up first, so nothing it was about to start outlives close().
+    if (this.starting) {
+      lab.interruptStart();
+      await this.starting.catch(() => undefined);
+    }
     try {
       await lab.close(this.timings.teardownGraceMs);
     } finally {

@@ -10,10 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { signalGroup } from './signal-group.js';
+import { WORK_DIR_PREFIX } from './work-dir.js';
 
 /** Only ever a directory the lab made for itself. */
 const workDir = process.argv[2];
-const ownsWorkDir = workDir !== undefined && path.dirname(workDir) === os.tmpdir() && path.basename(workDir).startsWith('grpc-lab-local-');
+const ownsWorkDir = workDir !== undefined && path.dirname(workDir) === os.tmpdir() && path.basename(workDir).startsWith(WORK_DIR_PREFIX);
 
 const pids = new Set<number>();
 

@@ -121,9 +121,10 @@ function send(res: http.ServerResponse, status: number, type: string, body: stri
 function listen(server: http.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new ViewError(`dashboard port ${port} on ${host} is already in use: choose another one (UI_PORT=N with make, LAB_UI_PORT=N otherwise)`));
-      else if (err.code === 'EADDRNOTAVAIL') reject(new ViewError(`cannot listen on ${host}: no such local address`));
-      else reject(new ViewError(`dashboard cannot listen on ${host}:${port}: ${err.message}`));
+      // The system's error travels as the cause: the CLI tells a taken port (exit 3) from a bad flag.
+      if (err.code === 'EADDRINUSE') reject(new ViewError(`dashboard port ${port} on ${host} is already in use: choose another one (UI_PORT=N with make, LAB_UI_PORT=N otherwise)`, { cause: err }));
+      else if (err.code === 'EADDRNOTAVAIL') reject(new ViewError(`cannot listen on ${host}: no such local address`, { cause: err }));
+      else reject(new ViewError(`dashboard cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
     });
     server.listen(port, host, () => resolve());
   });
