@@ -20,6 +20,11 @@
 //   made calls: grpc-js' server closes a session right after its GOAWAY, so a call sent in that
 //   instant is refused before B sees it (measured: one such call in three runs of ~6,000), and
 //   transparent retry covers only one refusal. The verdict proves the policy hid nothing else.
+// - The rollout replaces one pod at a time (maxSurge 1, maxUnavailable 0, in every variant's
+//   overlay): with Kubernetes' default 25%/25% five B processes started at once on 2 cores, every
+//   call waited for CPU (p99 2.4-3.9 s) and `fixed` lost 158-469 calls to their 2 s deadline in
+//   runs that were otherwise clean; one at a time, p99 stays at the work's own ~500 ms. The story
+//   is unchanged: each old pod still leaves the endpoints and gets SIGTERM at the same moment.
 // - 6 s of steady load before the restart: the baseline window (4 s, ~1,200 calls, ~60 shed in
 //   broken) is enough for the per-shed ratios of `retries`; 3 s after the rollout is enough for the
 //   last old pod's calls to end (no preStop here). Shorter than that and `make demo` would still fit
