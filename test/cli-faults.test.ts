@@ -9,11 +9,18 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { oneLabAtATime } from './helpers/lab-lock.js';
 import { PROJECT_ROOT } from './helpers/processes.js';
+import { readableProject } from './helpers/readable-copy.js';
 
 const LAB = path.join(PROJECT_ROOT, 'dist/scripts/cli/lab.js');
+let readable: { dir: string; remove: () => void } | undefined;
+function readableRoot(): string {
+  readable ??= readableProject(PROJECT_ROOT, ['dist', 'node_modules', 'k8s', 'proto', 'package.json']);
+  return readable.dir;
+}
+afterAll(() => readable?.remove());
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
 // Each case starts the CLI and renders manifests with kubectl: seconds on a quiet machine, far
@@ -48,8 +55,15 @@ function scratch(name: string, open = false): string {
  */
 function lab(args: string[], env: Record<string, string>, opts: { when?: (stdout: string, pid: number) => boolean; unprivileged?: boolean; timeoutMs?: number } = {}): Promise<LabRun> {
   const spawnOpts: SpawnOptions = { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] };
-  if (opts.unprivileged && isRoot) Object.assign(spawnOpts, { uid: NOBODY, gid: NOBODY });
-  const child = spawn(process.execPath, [LAB, ...args], spawnOpts);
+  let lab = LAB;
+  if (opts.unprivileged && isRoot) {
+    // nobody may not be able to read the checkout (a fresh clone in a private folder): it runs a
+    // readable copy of what the lab needs.
+    const root = readableRoot();
+    Object.assign(spawnOpts, { uid: NOBODY, gid: NOBODY, cwd: root });
+    lab = path.join(root, 'dist/scripts/cli/lab.js');
+  }
+  const child = spawn(process.execPath, [lab, ...args], spawnOpts);
   // A test that timed out must not leave its lab running (and writing into removed directories).
   cleanups.push(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
   let stdout = '';

@@ -129,15 +129,17 @@ describe('Dockerfile and .dockerignore', () => {
 });
 
 describe('k8s/kind/cluster.yaml', () => {
-  it('is cluster grpc-lab: one control plane, two workers, kube-proxy in iptables mode', () => {
+  it('is cluster grpc-lab: one control plane, two workers of one pinned image, kube-proxy in iptables mode', () => {
     const cluster = parse(readFileSync(path.join(PROJECT_ROOT, 'k8s/kind/cluster.yaml'), 'utf8'));
     expect(cluster).toEqual({
       kind: 'Cluster',
       apiVersion: 'kind.x-k8s.io/v1alpha4',
       name: KIND_CLUSTER,
       networking: { kubeProxyMode: 'iptables' },
-      nodes: [{ role: 'control-plane' }, { role: 'worker' }, { role: 'worker' }],
+      nodes: ['control-plane', 'worker', 'worker'].map((role) => ({ role, image: expect.stringMatching(/^kindest\/node:v1\.\d+\.\d+@sha256:/) })),
     });
+    // every node the same image (kind-workflows checks its Kubernetes minor against the node's)
+    expect(new Set((cluster.nodes as Array<{ image: string }>).map((n) => n.image)).size).toBe(1);
     // kind names the kubeconfig context after the cluster: the safety rules expect exactly that
     expect(KIND_CONTEXT).toBe(`kind-${cluster.name}`);
   });

@@ -36,9 +36,16 @@ const STAND_IN = `node ${path.join('test', 'fixtures', 'lab-stand-in.mjs')}`;
 const kubeDir = mkdtempSync(path.join(os.tmpdir(), 'grpc-lab-exit-codes-'));
 afterAll(() => rmSync(kubeDir, { recursive: true, force: true }));
 
+/** The environment of a person's shell: under `make test` the outer make's MAKELEVEL and MAKEFLAGS
+ *  would turn the inner make's "make: ***" into "make[1]: ***" and pass its flags down. */
+function shellEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { MAKELEVEL: _level, MAKEFLAGS: _flags, MFLAGS: _mflags, ...rest } = process.env;
+  return { ...rest, ...env };
+}
+
 /** `make TARGET ARGS` without the build or the package check (they are not what is tested). */
 function make(target: string, args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('make', ['--no-print-directory', '-o', 'build', '-o', 'lab-needs-3', target, ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  const r = spawnSync('make', ['--no-print-directory', '-o', 'build', '-o', 'lab-needs-3', target, ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', env: shellEnv(env), timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -102,7 +109,7 @@ describe("the README's exit-code table", () => {
     // A job of its own process group, as a shell runs a foreground command.
     const child = spawn('make', ['--no-print-directory', '-o', 'build', '-o', 'lab-needs-3', 'demo', `LAB=${STAND_IN}`], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, LAB_STAND_IN_EXIT: 'wait' },
+      env: shellEnv({ LAB_STAND_IN_EXIT: 'wait' }),
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

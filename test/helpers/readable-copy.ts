@@ -1,6 +1,7 @@
 // A copy of a folder that any user can read: tests that drop to an unprivileged user to check a
 // script's "run as root" refusal must not depend on where the checkout lives (a fresh clone in a
 // private temporary directory is unreadable to that user, and the shell would fail with 126).
+import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,5 +12,25 @@ export function readableCopy(dir: string): { dir: string; remove: () => void } {
   chmodSync(parent, 0o755);
   const copy = path.join(parent, path.basename(dir));
   cpSync(dir, copy, { recursive: true });
+  return { dir: copy, remove: () => rmSync(parent, { recursive: true, force: true }) };
+}
+
+/**
+ * The parts of the checkout the lab needs to run (ENTRIES), hard-linked into a world-readable
+ * temporary folder: quick even for node_modules, and usable by an unprivileged user wherever the
+ * checkout lives. Falls back to a plain copy across file systems.
+ */
+export function readableProject(root: string, entries: string[]): { dir: string; remove: () => void } {
+  const parent = mkdtempSync(path.join(os.tmpdir(), 'grpc-lab-readable-'));
+  chmodSync(parent, 0o755);
+  const copy = path.join(parent, 'project');
+  execFileSync('mkdir', ['-m', '755', copy]);
+  for (const entry of entries) {
+    try {
+      execFileSync('cp', ['-al', path.join(root, entry), copy], { stdio: 'ignore' });
+    } catch {
+      cpSync(path.join(root, entry), path.join(copy, entry), { recursive: true });
+    }
+  }
   return { dir: copy, remove: () => rmSync(parent, { recursive: true, force: true }) };
 }
