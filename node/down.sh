@@ -47,6 +47,9 @@ fi
 # host-side step mounted goes here.
 grep -o " ${NODE_DIR}[^ ]*" /proc/self/mounts | sort -r | while read -r m; do umount -l "$m"; done
 rm -rf "$NODE_DIR"
+# Removing a node frees a gigabyte: let its writeback finish here, or the next start's etcd may wait
+# on fsync long enough (20 s, measured once) for the API server to give up on it.
+sync
 
 for kind in context cluster user; do kubectl config "delete-$kind" "$NODE_CONTEXT" >/dev/null 2>&1; done
 leftover=""

@@ -8,8 +8,6 @@ KUBE="$1/kube"
 PKI=$NODE_DIR/pki
 KCFG=$NODE_DIR/kubeconfig
 LOGS=$NODE_DIR/logs
-# Every component started here, and containerd's shims, weigh what up.sh gave the node's system/.
-echo $$ >"/sys/fs/cgroup/cpu/$CGROUP_ROOT/system/cgroup.procs"
 
 # sysfs shows the network namespace it was mounted in: mount a fresh one, keeping the cgroup
 # hierarchies the kubelet and runc need.

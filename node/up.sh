@@ -75,14 +75,6 @@ for hierarchy in /sys/fs/cgroup/*/; do
 done
 cat /sys/fs/cgroup/cpuset/cpuset.cpus >"/sys/fs/cgroup/cpuset/$CGROUP_ROOT/cpuset.cpus"
 cat /sys/fs/cgroup/cpuset/cpuset.mems >"/sys/fs/cgroup/cpuset/$CGROUP_ROOT/cpuset.mems"
-# The node's pods come first on this machine: the lab measures them, not the host's other work.
-# Against a host session (one autogroup, 1024) the node's cgroup weighs ten times as much; inside
-# it the control plane and containerd (node-init.sh moves itself into system/) weigh half what
-# the kubelet gives its pods (kubepods: 2048 on 2 cores). Measured on 2 cores with a busy host
-# session: without this, 12 pods got about half the CPU and A's calls waited seconds.
-echo 10240 >"/sys/fs/cgroup/cpu/$CGROUP_ROOT/cpu.shares"
-mkdir -p "/sys/fs/cgroup/cpu/$CGROUP_ROOT/system"
-echo 1024 >"/sys/fs/cgroup/cpu/$CGROUP_ROOT/system/cpu.shares"
 
 say "components (logs in $NODE_DIR/logs)"
 setsid nsenter --net="/run/netns/$NODE_NETNS" unshare --mount --propagation slave \
