@@ -26,27 +26,23 @@ export interface LagFigures {
   max: number | null;
 }
 
+/** The counts every set of books keeps: one A process's, or all of them summed. */
+export interface Books extends CallCounts {
+  inFlight: number;
+  ok: number;
+}
+
 /** One A process's books, from its last /stats (a restarted container is a new process). */
-export interface ProcessAccounting {
+export interface ProcessAccounting extends Books {
   pod: string;
   deployment: string;
-  scheduled: number;
-  completed: number;
-  inFlight: number;
-  skipped: number;
-  ok: number;
   /** scheduled === completed + inFlight + skipped, and A's own check agreed. */
   holds: boolean;
   /** Its schedule lag from load start to the end of the run. */
   lagMs: LagFigures;
 }
 
-export interface Accounting {
-  scheduled: number;
-  completed: number;
-  inFlight: number;
-  skipped: number;
-  ok: number;
+export interface Accounting extends Books {
   /** scheduled === completed + inFlight + skipped for every A pod and in total. */
   holds: boolean;
   /** One sentence, printed by every reporter. */
@@ -92,12 +88,9 @@ export interface TimelineCheck {
 }
 
 /** One second of the merged timeline (all A pods summed). */
-export interface TimelineSecond {
+export interface TimelineSecond extends CallCounts {
   /** Seconds since the run's start. */
   s: number;
-  scheduled: number;
-  completed: number;
-  skipped: number;
   byCode: Record<string, number>;
   /** OK calls by B pod. */
   perPod: Record<string, number>;
