@@ -13,6 +13,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { oneLabAtATime } from './helpers/lab-lock.js';
 import { PROJECT_ROOT } from './helpers/processes.js';
 import { readableProject } from './helpers/readable-copy.js';
+import { testOctet } from './helpers/octets.js';
 
 const LAB = path.join(PROJECT_ROOT, 'dist/scripts/cli/lab.js');
 let readable: { dir: string; remove: () => void } | undefined;
@@ -157,7 +158,7 @@ async function expectNothingLeft(octet: number, tmpdir: string, pods: string[] =
 
 describe('lab run: the preflight finds what the whole run needs before its first variant', { timeout: CLI_TIMEOUT_MS }, () => {
   it('a pod address held by another program: exit 3 at once, one line naming it, nothing started', async () => {
-    const octet = 241;
+    const octet = testOctet();
     const tmpdir = scratch('tmp');
     // Round 3 broken: B x10 on 127.N.1.1-10, A on 127.N.1.11; B's metrics port on its third pod.
     await hold(`127.${octet}.1.3`, 9090);
@@ -172,7 +173,7 @@ describe('lab run: the preflight finds what the whole run needs before its first
   });
 
   it('missing HAProxy: exit 3 before round 3\'s first variant, naming the variant that needs it', async () => {
-    const octet = 242;
+    const octet = testOctet();
     const tmpdir = scratch('tmp');
     const reports = scratch('reports');
     const r = await lab(['run', '3', '--platform', 'local', '--reports', reports], { LAB_LOCAL_OCTET: String(octet), TMPDIR: tmpdir, LAB_HAPROXY: '/nonexistent/haproxy' });
@@ -201,7 +202,7 @@ describe('lab run: the preflight finds what the whole run needs before its first
   ])('a %s TMPDIR: exit 3 with one line naming TMPDIR', async (_what, make, code) => {
     const tmpdir = make();
     const reports = scratch('reports', true);
-    const r = await lab(['run', '3', '--variant', 'broken', '--platform', 'local', '--reports', reports], { LAB_LOCAL_OCTET: '243', TMPDIR: tmpdir, HOME: reports }, { unprivileged: true });
+    const r = await lab(['run', '3', '--variant', 'broken', '--platform', 'local', '--reports', reports], { LAB_LOCAL_OCTET: String(testOctet()), TMPDIR: tmpdir, HOME: reports }, { unprivileged: true });
     expect(r.code).toBe(3);
     expect(oneLine(r.stderr)).toBe(`lab: cannot run: TMPDIR ${tmpdir} is not usable (${code}): the local platform keeps its pods' files there; set TMPDIR to a writable directory`);
     expect(r.stdout).not.toContain('== round');
@@ -213,7 +214,7 @@ describe('lab run: the preflight finds what the whole run needs before its first
     const tmpdir = scratch('tmp', true);
     const reports = scratch('reports');
     chmodSync(reports, 0o555);
-    const r = await lab(['run', '3', '--variant', 'broken', '--platform', 'local', '--reports', path.join(reports, 'out')], { LAB_LOCAL_OCTET: '244', TMPDIR: tmpdir, HOME: tmpdir }, { unprivileged: true });
+    const r = await lab(['run', '3', '--variant', 'broken', '--platform', 'local', '--reports', path.join(reports, 'out')], { LAB_LOCAL_OCTET: String(testOctet()), TMPDIR: tmpdir, HOME: tmpdir }, { unprivileged: true });
     expect(r.code).toBe(3);
     expect(oneLine(r.stderr)).toBe(`lab: cannot run: reports directory ${path.join(reports, 'out')} is not writable (EACCES): the run's results would be lost; choose another with --reports DIR`);
     expect(r.stdout).not.toContain('== round');
@@ -222,7 +223,7 @@ describe('lab run: the preflight finds what the whole run needs before its first
 
   it('every problem at once, one line each', async () => {
     const tmpdir = '/nonexistent/lab-tmp';
-    const r = await lab(['run', '3', '--platform', 'local', '--reports', '/proc/lab-reports'], { LAB_LOCAL_OCTET: '245', TMPDIR: tmpdir, LAB_HAPROXY: '/nonexistent/haproxy' });
+    const r = await lab(['run', '3', '--platform', 'local', '--reports', '/proc/lab-reports'], { LAB_LOCAL_OCTET: String(testOctet()), TMPDIR: tmpdir, LAB_HAPROXY: '/nonexistent/haproxy' });
     expect(r.code).toBe(3);
     const lines = r.stderr.trim().split('\n');
     expect(lines.map((l) => l.replace(/ \(.*$/, ''))).toEqual([
@@ -236,7 +237,7 @@ describe('lab run: the preflight finds what the whole run needs before its first
     const tmpdir = scratch('tmp');
     const server = await hold('127.0.0.1', 0);
     const port = (server.address() as net.AddressInfo).port;
-    const r = await lab(['run', '3', '--variant', 'broken', '--platform', 'local', '--ui', '--reports', scratch('reports')], { LAB_LOCAL_OCTET: '246', TMPDIR: tmpdir, LAB_UI_PORT: String(port) });
+    const r = await lab(['run', '3', '--variant', 'broken', '--platform', 'local', '--ui', '--reports', scratch('reports')], { LAB_LOCAL_OCTET: String(testOctet()), TMPDIR: tmpdir, LAB_UI_PORT: String(port) });
     expect(r.code).toBe(3);
     expect(oneLine(r.stderr)).toBe(`lab: cannot run: dashboard port ${port} on 127.0.0.1 is already in use: choose another one (UI_PORT=N with make, LAB_UI_PORT=N otherwise)`);
     expect(r.stdout).not.toContain('== round');
@@ -252,7 +253,7 @@ describe('lab run: a signal while the platform is still starting', () => {
     ['SIGTERM', 143, /^lab: terminated by SIGTERM; everything the run started was torn down$/],
   ] as const)('%s: the start-up is abandoned, everything torn down within seconds, exit %i', (signal, code, line) =>
     oneLabAtATime(async () => {
-      const octet = signal === 'SIGINT' ? 247 : 248;
+      const octet = testOctet();
       const tmpdir = scratch('tmp');
       let held = false;
       let sent = false;

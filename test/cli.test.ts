@@ -7,6 +7,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from './helpers/processes.js';
 import { ROUNDS } from '../scripts/scenarios/index.js';
 import { oneLabAtATime } from './helpers/lab-lock.js';
+import { testOctet } from './helpers/octets.js';
 
 const LAB = path.join(PROJECT_ROOT, 'dist/scripts/cli/lab.js');
 
@@ -83,7 +84,7 @@ describe('lab CLI', () => {
 
 describe('lab run, interrupted', () => {
   it('tears everything down on Ctrl-C and exits 130', () => oneLabAtATime(async () => {
-    const octet = 236;
+    const octet = testOctet();
     const child = spawn(process.execPath, [LAB, 'run', '3', '--variant', 'broken', '--platform', 'local', '--reports', os.tmpdir()], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, LAB_LOCAL_OCTET: String(octet) },

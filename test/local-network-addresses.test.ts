@@ -1,9 +1,9 @@
 // The address plan of a local lab, and the port check.
 import { describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { randomInt } from 'node:crypto';
 import { AddressPlan, assertPortFree } from '../scripts/platforms/local/addresses.js';
 import { PlatformError } from '../scripts/platforms/platform.js';
+import { testOctet } from './helpers/octets.js';
 
 describe('address plan', () => {
   it('defaults to 127.10.0.0/16 with DNS on 127.10.0.10:10053', () => {
@@ -46,7 +46,7 @@ describe('address plan', () => {
 });
 
 describe('assertPortFree', () => {
-  const ip = `127.${randomInt(100, 251)}.97.1`;
+  const ip = `127.${testOctet()}.97.1`;
 
   it('passes for a free port and leaves it free', async () => {
     await assertPortFree(ip, 50051, 'a test');

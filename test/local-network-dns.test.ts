@@ -3,13 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dgram from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
-import { randomInt } from 'node:crypto';
 import * as packet from 'dns-packet';
 import { AddressPlan, assertPortFree } from '../scripts/platforms/local/addresses.js';
 import { ClusterDns, type DnsQueryInfo } from '../scripts/platforms/local/cluster-dns.js';
 import { PlatformError } from '../scripts/platforms/platform.js';
+import { testOctet } from './helpers/octets.js';
 
-const plan = new AddressPlan(randomInt(100, 251));
+const plan = new AddressPlan(testOctet());
 const CLUSTER_IP_NAME = 'b.grpc-lab.svc.cluster.local';
 const HEADLESS_NAME = 'b-headless.grpc-lab.svc.cluster.local';
 const seen: DnsQueryInfo[] = [];

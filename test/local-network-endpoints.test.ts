@@ -3,16 +3,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Resolver } from 'node:dns/promises';
-import { randomInt } from 'node:crypto';
 import { AddressPlan } from '../scripts/platforms/local/addresses.js';
 import { ClusterDns } from '../scripts/platforms/local/cluster-dns.js';
 import { DEFAULT_PROPAGATION_DELAY_MS, EndpointPropagator, type Endpoint } from '../scripts/platforms/local/endpoints.js';
 import { KubeProxy } from '../scripts/platforms/local/kube-proxy.js';
 import { monotonicNow } from '../scripts/model/clock.js';
 import { type LabEvent } from '../scripts/model/events.js';
+import { testOctet } from './helpers/octets.js';
 
 const PORT = 50051;
-const plan = new AddressPlan(randomInt(100, 251));
+const plan = new AddressPlan(testOctet());
 const pods: Endpoint[] = ['b-0', 'b-1', 'b-2'].map((pod) => ({ pod, ip: plan.nextPodIp() }));
 const cleanups: Array<() => unknown> = [];
 

@@ -5,16 +5,16 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { randomInt } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { loadLabProto, type WorkReply, type WorkRequest } from '../services/shared/proto.js';
 import { AddressPlan } from '../scripts/platforms/local/addresses.js';
 import { ClusterDns, type DnsQueryInfo } from '../scripts/platforms/local/cluster-dns.js';
 import { KubeProxy, type Backend } from '../scripts/platforms/local/kube-proxy.js';
 import { PROJECT_ROOT } from './helpers/processes.js';
+import { testOctet } from './helpers/octets.js';
 
 const PORT = 50051;
-const plan = new AddressPlan(randomInt(100, 251));
+const plan = new AddressPlan(testOctet());
 const VIP = plan.serviceIp(0);
 const HEADLESS = 'b-headless.grpc-lab.svc.cluster.local';
 const proto = loadLabProto();

@@ -1,14 +1,14 @@
 // kube-proxy conformance: real TCP connections through real listeners on loopback addresses.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { randomInt } from 'node:crypto';
 import { AddressPlan } from '../scripts/platforms/local/addresses.js';
 import { KubeProxy, type Backend, type ConnectionInfo } from '../scripts/platforms/local/kube-proxy.js';
 import { PlatformError } from '../scripts/platforms/platform.js';
 import { Rng } from '../services/shared/rng.js';
+import { testOctet } from './helpers/octets.js';
 
 const PORT = 50051;
-const plan = new AddressPlan(randomInt(100, 251));
+const plan = new AddressPlan(testOctet());
 const VIP = plan.serviceIp(0);
 
 /** A pod stand-in: greets with its name, echoes every byte, says "bye" when the client ends. */

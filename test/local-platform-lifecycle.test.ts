@@ -8,7 +8,8 @@ import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
 import type { PodInfo } from '../scripts/model/k8s.js';
 import { loadLabProto, type HoldTick } from '../services/shared/proto.js';
 import { find, sleep, waitForEvent } from './fixtures/local/events.js';
-import { namespace, service, serviceB, testOctet } from './fixtures/local/objects.js';
+import { namespace, service, serviceB } from './fixtures/local/objects.js';
+import { testOctet } from './helpers/octets.js';
 
 const PROPAGATION_MS = 1000;
 /** Timers on a shared 2-core machine fire late, never early: the slack allowed after each deadline. */

@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { LabEvent } from '../scripts/model/events.js';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
-import { namespace, service, serviceB, testOctet } from './fixtures/local/objects.js';
+import { namespace, service, serviceB } from './fixtures/local/objects.js';
+import { testOctet } from './helpers/octets.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));

@@ -7,7 +7,8 @@ import { assertPortFree } from '../scripts/platforms/local/addresses.js';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
 import type { LabEvent } from '../scripts/model/events.js';
 import { alive, find } from './fixtures/local/events.js';
-import { namespace, service, serviceB, testOctet } from './fixtures/local/objects.js';
+import { namespace, service, serviceB } from './fixtures/local/objects.js';
+import { testOctet } from './helpers/octets.js';
 
 /** Pod name -> template hash: <deployment>-<hash>-<suffix>. */
 const hashOf = (pod: string) => pod.split('-').at(-2);

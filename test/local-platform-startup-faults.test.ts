@@ -11,7 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PlatformError } from '../scripts/platforms/platform.js';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
 import { localPreflight } from '../scripts/platforms/local/preflight.js';
-import { namespace, serviceB, testOctet } from './fixtures/local/objects.js';
+import { namespace, serviceB } from './fixtures/local/objects.js';
+import { testOctet } from './helpers/octets.js';
 
 const servers: net.Server[] = [];
 afterEach(async () => {

@@ -13,8 +13,9 @@ import { PlatformError } from '../scripts/platforms/platform.js';
 import { type K8sObject } from '../scripts/model/k8s.js';
 import { type LabEvent } from '../scripts/model/events.js';
 import { alive, sleep, waitForEvent } from './fixtures/local/events.js';
-import { namespace, service, serviceA, serviceB, testOctet } from './fixtures/local/objects.js';
+import { namespace, service, serviceA, serviceB } from './fixtures/local/objects.js';
 import { PROJECT_ROOT } from './helpers/processes.js';
+import { testOctet } from './helpers/octets.js';
 
 const started: ChildProcess[] = [];
 

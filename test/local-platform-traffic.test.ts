@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
 import type { StatsResponse } from '../services/shared/stats-schema.js';
 import { sleep } from './fixtures/local/events.js';
-import { configMap, deployment, namespace, service, serviceA, serviceB, target, testOctet } from './fixtures/local/objects.js';
+import { configMap, deployment, namespace, service, serviceA, serviceB, target } from './fixtures/local/objects.js';
 import { PROJECT_ROOT } from './helpers/processes.js';
+import { testOctet } from './helpers/octets.js';
 
 const platform = new LocalPlatform({ octet: testOctet(), seed: 3 });
 const HAPROXY_CFG = readFileSync(path.join(PROJECT_ROOT, 'test/fixtures/local/haproxy.cfg'), 'utf8');

@@ -14,6 +14,7 @@ import { LocalPlatform } from '../scripts/platforms/local/local-platform.js';
 import { LOCAL_TRAITS } from '../scripts/platforms/local/traits.js';
 import { WrappedPlatform } from '../scripts/platforms/wrapped.js';
 import { oneLabAtATime } from './helpers/lab-lock.js';
+import { testOctet } from './helpers/octets.js';
 
 /**
  * It claims a DNS cache of 2 s its DNS does not have: the only waits round 4 lengthens for a
@@ -36,7 +37,7 @@ platforms.register({
   aliases: ['third'],
   info: STAND_IN_TRAITS,
   detect: async (ask) => ({ usable: true, why: ask.requested ? 'registered by the test' : 'never picked by auto before local' }),
-  create: (request) => new StandInPlatform(new LocalPlatform({ seed: request.seed, octet: 238 })),
+  create: (request) => new StandInPlatform(new LocalPlatform({ seed: request.seed, octet: testOctet() })),
 });
 
 const reports = await mkdtemp(path.join(os.tmpdir(), 'lab-stand-in-'));

@@ -21,10 +21,10 @@ import { createTerminalView } from '../scripts/view/terminal-view.js';
 import { startWebDashboard } from '../scripts/view/web/server.js';
 import { CHROMIUM, launch, watchedPage } from './helpers/view-browser.js';
 import { oneLabAtATime } from './helpers/lab-lock.js';
+import { testOctet } from './helpers/octets.js';
 
 const SHOTS = path.join(PROJECT_ROOT, 'reports/screenshots');
-// the lab's 127.236.0.0/16, beside the round tests' 231-235
-const OCTET = 236;
+const OCTET = testOctet();
 class Lines extends Writable {
   text = '';
   override _write(chunk: Buffer, _enc: string, done: () => void): void {

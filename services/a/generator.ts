@@ -17,10 +17,13 @@ export class Generator {
     private readonly onTick: () => void,
   ) {}
 
-  start(): void {
+  /** Starts the schedule; returns its origin in wall-clock milliseconds. */
+  start(): number {
     this.origin = performance.now();
+    const startedAtMs = Date.now();
     this.scheduling = true;
     this.tick();
+    return startedAtMs;
   }
 
   /** No more calls; the loop keeps ticking once a second so buckets still close during the drain. */

@@ -37,7 +37,9 @@ export async function runServiceA(cfg: AConfig): Promise<void> {
   const seed = scheduleSeed(cfg.podName, cfg.seed);
   const generator = new Generator(new PoissonSchedule(cfg.rate, seed), dispatch, () => accounting.roll());
   exitOnTermination({ pod: cfg.podName, deadlineMs: cfg.deadlineMs, statsLingerMs: cfg.statsLingerMs, accounting, generator, caller });
-  generator.start();
+  // The schedule's origin, read before its first tick: that tick can take tens of milliseconds
+  // (the channel's first call), and pollers measure the schedule's window from this time.
+  const startedAtMs = generator.start();
   log('started', {
     target: caller.target,
     protocol: cfg.protocol,
@@ -49,6 +51,6 @@ export async function runServiceA(cfg: AConfig): Promise<void> {
     deadlineMs: cfg.deadlineMs,
     maxInFlight,
     dnsServer: cfg.dnsServer?.address,
-    startedAtMs: Date.now(),
+    startedAtMs,
   });
 }

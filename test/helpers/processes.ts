@@ -1,16 +1,12 @@
 // Real service processes for tests: each on its own loopback address, each stopped after the test.
 // They start and are followed the way the benchmarks start theirs (bench/lib/follow.ts).
-import { randomInt } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { runningProcesses, spawnFollowed, type LogLine } from '../../bench/lib/follow.js';
 import { PROJECT_ROOT } from '../../services/shared/project-root.js';
 
 export { PROJECT_ROOT };
+export { testSubnet } from './octets.js';
 
-/** A random 127.X.Y.0/24 for one test file, so parallel test files never share an address. */
-export function testSubnet(): string {
-  return `127.${randomInt(100, 251)}.${randomInt(0, 256)}`;
-}
 
 export interface ServiceProcess {
   proc: ChildProcess;
