@@ -12,7 +12,7 @@ LAB := node dist/scripts/cli/lab.js
 SCENARIO_FLAGS = --platform $(or $(PLATFORM),auto) $(if $(VARIANT),--variant $(VARIANT)) $(if $(SEED),--seed $(SEED)) $(if $(UI),--ui) $(if $(STEP),--step) $(LAB_FLAGS)
 ROUND_NUMBERS := 1 2 3 4 5
 
-.PHONY: demo stability $(addprefix scenario-,$(ROUND_NUMBERS))
+.PHONY: demo stability fidelity $(addprefix scenario-,$(ROUND_NUMBERS))
 
 # HAProxy: the local platform runs round 3's l7-proxy as a system process (a cluster runs its
 # image), so those targets install it first, before the build (mk/need.sh).
@@ -34,3 +34,9 @@ demo: lab-needs-3 build
 N ?= 10
 stability: lab-needs-3 build
 	node dist/bench/stability.js --runs $(N) --platform $(if $(filter cluster kind,$(PLATFORM)),$(PLATFORM),local) $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(VARIANT),--variant $(VARIANT))
+
+# The embedded platform beside a real cluster (the lab's own node; PLATFORM=kind for kind): every
+# variant on both, N runs each (default 1), one table of verdicts and one of race windows.
+fidelity: N = 1
+fidelity: lab-needs-3 build
+	node dist/bench/fidelity.js --runs $(N) --cluster $(if $(filter kind,$(PLATFORM)),kind,cluster) $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(VARIANT),--variant $(VARIANT))

@@ -15,7 +15,9 @@ import { runBareOpenLoop } from '../bench/lib/bare.js';
 import { PROJECT_ROOT, benchSubnet, getJson, startB, stopAll } from '../bench/lib/processes.js';
 import type { BackendStats } from '../services/shared/stats-schema.js';
 import { table } from '../bench/lib/report.js';
+import { raceWindows } from '../bench/lib/race-windows.js';
 import type { K8sObject } from '../scripts/model/k8s.js';
+import type { LabEvent } from '../scripts/model/events.js';
 
 describe('searchCeiling', () => {
   it('finds the highest rate that holds, within the precision, never above it', async () => {
@@ -177,5 +179,30 @@ describe('bare open-loop client', () => {
     } finally {
       await stopAll([b]);
     }
+  });
+});
+
+describe('raceWindows', () => {
+  it('measures each window per pod from its first pair of events, and skips pods that lack one', () => {
+    const ev = (t: number, type: LabEvent['type'], pod: string, view?: LabEvent['view']): LabEvent => ({ t, type, pod, ...(view ? { view } : {}) });
+    const w = raceWindows([
+      ev(1000, 'pod-created', 'b-1'),
+      ev(1000, 'pod-created', 'b-2'),
+      ev(3500, 'pod-ready', 'b-1'),
+      ev(4200, 'pod-ready', 'b-2'),
+      ev(9000, 'pod-deleted', 'b-1'),
+      ev(9040, 'endpoint-removed', 'b-1', 'endpoints'),
+      ev(10100, 'endpoint-removed', 'b-1', 'proxy'),
+      ev(9800, 'pod-exited', 'b-1'),
+      // b-2 only loses readiness: no deletion, so no deletion window, but its proxy lag counts.
+      ev(9500, 'endpoint-removed', 'b-2', 'endpoints'),
+      ev(9500, 'endpoint-removed', 'b-2', 'dns'),
+      ev(10300, 'endpoint-removed', 'b-2', 'proxy'),
+      ev(12000, 'step', 'b-3'),
+    ]);
+    expect(w['created to Ready']).toEqual([2500, 3200]);
+    expect(w['deleted to endpoint removed']).toEqual([40]);
+    expect(w['endpoint removed to kube-proxy rules']).toEqual([1060, 800]);
+    expect(w['deleted to exited']).toEqual([800]);
   });
 });

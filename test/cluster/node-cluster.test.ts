@@ -71,6 +71,13 @@ describe('the lab node', () => {
     expect(dns.spec.template.spec.containers[0].image).toBe('grpc-lab.local/coredns:v1.12.1');
   });
 
+  it("gives CoreDNS kubeadm's own Corefile, the one node/images/coredns keeps a copy of", () => {
+    const running = kubectl('-n', 'kube-system', 'get', 'configmap', 'coredns', '-o', 'jsonpath={.data.Corefile}');
+    const copy = readFileSync(path.join(NODE, 'images/coredns/Corefile.kubeadm-1.34'), 'utf8');
+    const lines = (text: string): string[] => text.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
+    expect(lines(running)).toEqual(lines(copy));
+  });
+
   it('balances a ClusterIP Service with iptables rules and answers a headless name with pod addresses', () => {
     kubectl('create', 'namespace', NS);
     const manifest = {
