@@ -150,14 +150,14 @@ describe('k8s/base', () => {
     expect(envOf(c)).toEqual({
       POD_NAME: 'fieldRef:metadata.name',
       POD_IP: 'fieldRef:status.podIP',
-      TARGET: 'dns:///service-b.grpc-lab.svc.cluster.local:50051',
+      TARGET: 'dns:///service-b.grpc-lab.svc.cluster.local.:50051',
       LB_POLICY: 'pick_first',
       CHANNELS: '1',
       RATE: '100',
       DEADLINE_MS: '2000',
       RETRIES: 'off',
       PROTOCOL: 'grpc',
-      REST_TARGET: 'http://service-b.grpc-lab.svc.cluster.local:8080',
+      REST_TARGET: 'http://service-b.grpc-lab.svc.cluster.local.:8080',
       NODE_OPTIONS: '--max-semi-space-size=2',
     });
     expect(c.resources.requests.cpu).toBeTruthy();
@@ -210,7 +210,7 @@ const EXPECTED: Record<string, string[]> = {
     '+ Deployment/l7-proxy',
     '+ Service/l7-proxy',
     '+ Service/service-b-pods',
-    `${A_ENV}[TARGET].value: "dns:///service-b.grpc-lab.svc.cluster.local:50051" -> "dns:///l7-proxy.grpc-lab.svc.cluster.local:50051"`,
+    `${A_ENV}[TARGET].value: "dns:///service-b.grpc-lab.svc.cluster.local.:50051" -> "dns:///l7-proxy.grpc-lab.svc.cluster.local.:50051"`,
   ],
 };
 

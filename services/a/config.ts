@@ -12,7 +12,7 @@ export type LbPolicy = (typeof LB_POLICIES)[number];
 export const PROTOCOLS = ['grpc', 'rest'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
-export const DEFAULT_TARGET = 'dns:///service-b.grpc-lab.svc.cluster.local:50051';
+export const DEFAULT_TARGET = 'dns:///service-b.grpc-lab.svc.cluster.local.:50051';
 
 /** A DNS server given as an IP literal and a port (grpc-js needs an IP literal as the authority). */
 export interface DnsServer {
