@@ -65,6 +65,39 @@ const bStats = (pod: string, received: number, bootId = 'b-boot'): BackendStats 
 });
 
 describe('Collector (against a fake cluster)', () => {
+  it('keeps reading every other pod while one pod does not answer', async () => {
+    // On a cluster, a read through the API server's proxy to a pod whose sandbox is gone waits
+    // for its timeout; round 5's next client lived its whole phase inside such a wait.
+    const cluster = new FakeCluster();
+    const gone = new FakeA('a-gone', 'boot-gone');
+    const next = new FakeA('a-next', 'boot-next');
+    cluster.a.set('a-gone', gone);
+    cluster.a.set('a-next', next);
+    let hung = 0;
+    const source: StatsSource = {
+      pods: () => cluster.pods(),
+      httpGet: (name, port, path) => {
+        if (name !== 'a-gone') return cluster.httpGet(name, port, path);
+        hung++;
+        return new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 1500 ms')), 1500));
+      },
+    };
+    const c = new Collector(source, { clients: ['service-a'], backend: 'service-b', intervalMs: 100 });
+    c.start();
+    for (let s = 1; s <= 8; s++) {
+      next.add(s, 10);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const readsOfNext = cluster.requests.filter((r) => r.startsWith('a-next')).length;
+    await c.stop();
+    // About one read per tick for the pod that answers, one read in flight at a time for the other.
+    expect(readsOfNext).toBeGreaterThanOrEqual(5);
+    expect(hung).toBe(1);
+    const series = c.clients().find((x) => x.pod === 'a-next')!;
+    expect(series.buckets.map((b) => b.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].slice(0, series.buckets.length));
+    expect(series.buckets.length).toBeGreaterThanOrEqual(6);
+  });
+
   it('asks each A pod only for buckets after its cursor and never counts twice', async () => {
     const cluster = new FakeCluster();
     const a = new FakeA('a-1', 'boot-1');

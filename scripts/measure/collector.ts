@@ -2,6 +2,10 @@
 // (cumulative counts) through the platform, every 500 ms, and keeps what each process reported.
 // A process is a pod name plus a bootId: a restarted or replaced pod starts a new series from
 // cursor 0, and a pod that vanished keeps the series it had.
+// Each pod is read on its own: a pod that does not answer (on a cluster, a read through the API
+// server's proxy to a pod whose sandbox is gone waits for its timeout) holds up only its own next
+// read, never the other pods'. A client that lives a few seconds (round 5's phases) would otherwise
+// go unread while the previous client's last read timed out.
 import type { Platform } from '../platforms/platform.js';
 import type { PodInfo } from '../model/k8s.js';
 import { monotonicNow } from '../model/clock.js';
@@ -33,6 +37,8 @@ export class Collector {
   private readonly podRecords = new Map<string, PodRecord>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** The read under way for each pod, by pod name. */
+  private readonly reading = new Map<string, Promise<void>>();
   private stopped = false;
   private readonly now: () => number;
   /** Failed reads, for diagnostics: a pod that is starting or gone does not answer. */
@@ -50,7 +56,7 @@ export class Collector {
     this.stopped = false;
     const tick = (): void => {
       if (this.stopped) return;
-      this.running = this.poll().finally(() => {
+      this.running = this.startReads().finally(() => {
         this.running = null;
         if (!this.stopped) this.timer = setTimeout(tick, this.opts.intervalMs ?? 500);
       });
@@ -58,16 +64,23 @@ export class Collector {
     tick();
   }
 
-  /** Stops polling once the poll under way has finished. */
+  /** Stops polling once the listing and every read under way have finished. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    await Promise.all(this.reading.values());
   }
 
-  /** One round: list pods, then read every A and B pod that has an address. */
+  /** One round, finished: list pods, read every A and B pod that has an address, wait for every read. */
   async poll(): Promise<void> {
+    await this.startReads();
+    await Promise.all(this.reading.values());
+  }
+
+  /** Lists pods and starts a read of each A and B pod that has an address and no read under way. */
+  private async startReads(): Promise<void> {
     let pods: PodInfo[];
     try {
       pods = await this.source.pods();
@@ -77,10 +90,12 @@ export class Collector {
     }
     this.recordPods(pods);
     const live = pods.filter((p) => p.ip !== '' && p.phase !== 'Succeeded' && p.phase !== 'Failed');
-    await Promise.all([
-      ...live.filter((p) => this.opts.clients.includes(p.deployment)).map((p) => this.pollClient(p)),
-      ...live.filter((p) => p.deployment === this.opts.backend).map((p) => this.pollBackend(p)),
-    ]);
+    for (const p of live) {
+      const read = this.opts.clients.includes(p.deployment) ? this.pollClient : p.deployment === this.opts.backend ? this.pollBackend : undefined;
+      if (read === undefined || this.reading.has(p.name)) continue;
+      const once = read.call(this, p).finally(() => this.reading.delete(p.name));
+      this.reading.set(p.name, once);
+    }
     this.polls++;
   }
 

@@ -44,6 +44,9 @@ export const COMMAND_TIMEOUT_MS = 60_000;
 
 const COREDNS_CONFIGMAP_PATH = '/api/v1/namespaces/kube-system/configmaps/coredns';
 const PODS_PATH = `/api/v1/namespaces/${LAB_NAMESPACE}/pods`;
+// A pod's /stats through the API server's proxy: a pod whose sandbox is gone does not refuse, it
+// lets the read wait; the collector reads it again on its next tick.
+const POD_READ_TIMEOUT_MS = 5_000;
 const SLICES_PATH = `/apis/discovery.k8s.io/v1/namespaces/${LAB_NAMESPACE}/endpointslices`;
 const EVENTS_PATH = `/api/v1/namespaces/${LAB_NAMESPACE}/events`;
 
@@ -210,7 +213,7 @@ export class ClusterPlatform implements Platform {
 
   /** Through the API server's pod proxy: the only way in to a pod that needs no port-forward. */
   async httpGet(pod: string, port: number, path: string): Promise<string> {
-    return (await this.api()).get(`${PODS_PATH}/${pod}:${port}/proxy/${path.replace(/^\/+/, '')}`);
+    return (await this.api()).get(`${PODS_PATH}/${pod}:${port}/proxy/${path.replace(/^\/+/, '')}`, POD_READ_TIMEOUT_MS);
   }
 
   async clusterInfo(): Promise<ClusterInfo> {
