@@ -3,9 +3,9 @@
 // In a cluster, the EndpointSlice controller writes the new set of ready pods at once, but every
 // consumer sees it later: kube-proxy rewrites its iptables rules on its next sync (min sync period
 // 1 s), CoreDNS answers from its watch (and clients cache answers up to the TTL). Each consumer is
-// a "view" here with its own delay (DEFAULT_PROPAGATION_DELAY_MS = 1000 ms unless the platform is
-// told otherwise). Within the delay a removed pod still receives new connections: the race that
-// rolling updates lose.
+// a "view" here with its own delay (DEFAULT_PROPAGATION_DELAY_MS for kube-proxy,
+// DEFAULT_DNS_PROPAGATION_DELAY_MS for DNS, unless the platform is told otherwise). Within the
+// delay a removed pod still receives new connections: the race that rolling updates lose.
 //
 // Every change is a timeline event: endpoint-added / endpoint-removed with view 'endpoints' the
 // moment the slice changes, then the same events with view 'proxy' or 'dns' when that view
@@ -15,8 +15,19 @@ import { monotonicNow } from '../../model/clock.js';
 import { PlatformError } from '../platform.js';
 import { type EndpointView, type LabEvent } from '../../model/events.js';
 
-/** kube-proxy's minimum sync period (iptables mode): how late its rules follow the slices. */
-export const DEFAULT_PROPAGATION_DELAY_MS = 1000;
+/**
+ * How late kube-proxy's rules follow a change, measured on the lab's own node (Kubernetes 1.34,
+ * iptables mode, minSyncPeriod 1 s): its network-programming latency, from the pod's change to the
+ * rules, had a median of 1.3 s over 353 changes (33% within 1 s, 88% within 2 s); a sync took 65 ms.
+ */
+export const DEFAULT_PROPAGATION_DELAY_MS = 1300;
+
+/**
+ * How late cluster DNS follows a change, measured on the same node: CoreDNS 1.12 (kubeadm's 1.34
+ * Corefile, no cache for cluster.local) answered a headless Service's new set 3 to 31 ms after
+ * the EndpointSlice changed (median 7 ms added, 10 ms removed; 10 changes each way), TTL 30 s.
+ */
+export const DEFAULT_DNS_PROPAGATION_DELAY_MS = 10;
 
 export interface Endpoint {
   pod: string;

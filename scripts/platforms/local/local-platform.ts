@@ -10,6 +10,7 @@ import { firstLine } from '../../lib/text.js';
 import { PlatformError, type Platform } from '../platform.js';
 import { AddressPlan } from './addresses.js';
 import { writeLocalLogs } from './collect-logs.js';
+import { DEFAULT_DNS_PROPAGATION_DELAY_MS, DEFAULT_PROPAGATION_DELAY_MS } from './endpoints.js';
 import { EventLog } from './event-log.js';
 import { resolveImage } from './images.js';
 import { LocalInspection } from './inspection.js';
@@ -21,9 +22,9 @@ import { LOCAL_TRAITS } from './traits.js';
 export interface LocalPlatformOptions {
   /** The lab's 127.N.0.0/16 (default 10). */
   octet?: number;
-  /** Delay before kube-proxy applies an endpoint change (default 1000 ms: its min sync period). */
+  /** Delay before kube-proxy applies an endpoint change (default: as measured on a real node). */
   propagationDelayMs?: number;
-  /** Delay before DNS applies an endpoint change (default 1000 ms, see the README). */
+  /** Delay before DNS applies an endpoint change (default: as measured on a real node). */
   dnsPropagationDelayMs?: number;
   /** TTL of every DNS answer (default 30 s, as a cluster's CoreDNS). */
   dnsTtlSeconds?: number;
@@ -60,8 +61,8 @@ export class LocalPlatform implements Platform {
     this.addresses = new AddressPlan(opts.octet);
     this.seed = opts.seed ?? randomInt(1, 2 ** 31);
     this.timings = {
-      propagationDelayMs: opts.propagationDelayMs ?? 1000,
-      dnsPropagationDelayMs: opts.dnsPropagationDelayMs ?? 1000,
+      propagationDelayMs: opts.propagationDelayMs ?? DEFAULT_PROPAGATION_DELAY_MS,
+      dnsPropagationDelayMs: opts.dnsPropagationDelayMs ?? DEFAULT_DNS_PROPAGATION_DELAY_MS,
       dnsTtlSeconds: opts.dnsTtlSeconds ?? 30,
       teardownGraceMs: opts.teardownGraceMs ?? 1000,
     };
