@@ -6,19 +6,18 @@
 //
 //   node dist/bench/fidelity.js [--runs N] [--rounds 1,3] [--variant V] [--cluster cluster|kind]
 import { parseArgs } from 'node:util';
-import { ROUNDS, findRound, findVariant } from '../scripts/scenarios/index.js';
+import { findVariant } from '../scripts/scenarios/index.js';
 import { platforms } from '../scripts/platforms/index.js';
 import { runVariant } from '../scripts/scenarios/runner.js';
 import { outcome, table } from '../scripts/report/terminal.js';
 import { writeJsonReport } from '../scripts/report/json.js';
 import type { RunResult } from '../scripts/model/result.js';
-import type { RoundSpec } from '../scripts/scenarios/spec.js';
+import type { PlatformChoice } from '../scripts/platforms/registry.js';
+import type { RoundSpec, VariantSpec } from '../scripts/scenarios/spec.js';
 import { raceWindows, type RaceWindow, RACE_WINDOWS } from './lib/race-windows.js';
+import { selectRuns, type RunSelection } from './lib/run-selection.js';
 
-interface Options {
-  runs: number;
-  rounds: RoundSpec[];
-  variant?: string;
+interface Options extends RunSelection {
   cluster: string;
   firstSeed: number;
 }
@@ -33,14 +32,11 @@ function options(): Options {
       seed: { type: 'string', default: '2000' },
     },
   });
-  const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs}: expected a whole number >= 1`);
+  const selection = selectRuns(values);
   if (!platforms.find(values.cluster) || platforms.find(values.cluster)?.name === 'local') {
     throw new Error(`--cluster ${values.cluster}: expected a cluster platform (${platforms.describe()})`);
   }
-  const rounds = values.rounds ? values.rounds.split(',').map((r) => findRound(r)) : [...ROUNDS];
-  if (values.variant) for (const r of rounds) findVariant(r, values.variant);
-  return { runs, rounds, variant: values.variant, cluster: values.cluster, firstSeed: Number(values.seed) };
+  return { ...selection, cluster: values.cluster, firstSeed: Number(values.seed) };
 }
 
 /** "0.0123..0.0456 (3/3)": the measured range over the runs and how many held. */
@@ -61,9 +57,7 @@ function windowCell(results: RunResult[], w: RaceWindow): string {
   return `${Math.round(median)} (${Math.round(sorted[0])}..${Math.round(sorted[sorted.length - 1])}, n=${ms.length})`;
 }
 
-async function runAll(platformName: string, opts: Options, round: RoundSpec, variantName: string): Promise<RunResult[]> {
-  const choice = await platforms.choose(platformName);
-  const variant = findVariant(round, variantName);
+async function runAll(choice: PlatformChoice, opts: Options, round: RoundSpec, variant: VariantSpec): Promise<RunResult[]> {
   const results: RunResult[] = [];
   for (let i = 0; i < opts.runs; i++) {
     const seed = opts.firstSeed + i;
@@ -77,17 +71,18 @@ async function runAll(platformName: string, opts: Options, round: RoundSpec, var
 
 async function main(): Promise<void> {
   const opts = options();
-  // Both platforms are checked before the first run, so a missing cluster costs nothing.
-  await platforms.choose('local');
-  const cluster = (await platforms.choose(opts.cluster)).name;
+  // Both platforms are chosen once, before the first run, so a missing cluster costs nothing.
+  const localChoice = await platforms.choose('local');
+  const clusterChoice = await platforms.choose(opts.cluster);
+  const cluster = clusterChoice.name;
   const verdictRows: string[][] = [['round', 'variant', 'verdict', 'expected', 'local', cluster]];
   const windowRows: string[][] = [['round', 'variant', 'window (ms: median (min..max, n))', 'local', cluster]];
   const durations: string[][] = [['round', 'variant', 'local s', `${cluster} s`]];
   for (const round of opts.rounds) {
     const variants = opts.variant ? [findVariant(round, opts.variant)] : round.variants;
     for (const variant of variants) {
-      const local = await runAll('local', opts, round, variant.name);
-      const real = await runAll(cluster, opts, round, variant.name);
+      const local = await runAll(localChoice, opts, round, variant);
+      const real = await runAll(clusterChoice, opts, round, variant);
       for (const v of local[0].verdicts) verdictRows.push([String(round.round), variant.name, v.name, v.expected, cell(local, v.name), cell(real, v.name)]);
       for (const w of RACE_WINDOWS) {
         const l = windowCell(local, w);

@@ -5,7 +5,7 @@
 //
 //   node dist/bench/stability.js [--runs N] [--rounds 1,3] [--variant V] [--platform local|cluster|kind]
 import { parseArgs } from 'node:util';
-import { ROUNDS, findRound, findVariant } from '../scripts/scenarios/index.js';
+import { findVariant } from '../scripts/scenarios/index.js';
 import { platforms } from '../scripts/platforms/index.js';
 import type { PlatformChoice } from '../scripts/platforms/registry.js';
 import { runVariant } from '../scripts/scenarios/runner.js';
@@ -13,11 +13,9 @@ import { outcome, table } from '../scripts/report/terminal.js';
 import { writeJsonReport } from '../scripts/report/json.js';
 import type { RunResult } from '../scripts/model/result.js';
 import type { RoundSpec, VariantSpec } from '../scripts/scenarios/spec.js';
+import { selectRuns, type RunSelection } from './lib/run-selection.js';
 
-interface Options {
-  runs: number;
-  rounds: RoundSpec[];
-  variant?: string;
+interface Options extends RunSelection {
   /** A registered platform's name or alias. */
   platform: string;
   firstSeed: number;
@@ -36,12 +34,9 @@ function options(): Options {
       octet: { type: 'string', default: '60' },
     },
   });
-  const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs}: expected a whole number >= 1`);
+  const selection = selectRuns(values);
   if (!platforms.find(values.platform)) throw new Error(`--platform ${values.platform}: expected ${platforms.describe()}`);
-  const rounds = values.rounds ? values.rounds.split(',').map((r) => findRound(r)) : [...ROUNDS];
-  if (values.variant) for (const r of rounds) findVariant(r, values.variant);
-  return { runs, rounds, variant: values.variant, platform: values.platform, firstSeed: Number(values.seed), octet: Number(values.octet) };
+  return { ...selection, platform: values.platform, firstSeed: Number(values.seed), octet: Number(values.octet) };
 }
 
 const fmt = (xs: number[], digits = 2): string => {

@@ -9,8 +9,9 @@
 // - B x4, CAPACITY 0: no shedding at all; maxSurge 1 / maxUnavailable 1 replace them in a few steps.
 // - A CHANNELS 12: twelve connections spread over the four pods. When a pod stops, its ~3
 //   connections reconnect at once through kube-proxy's rules, which still list the stopping pod
-//   for their propagation delay (1.3 s median on a real node): with ~12 reconnections per rollout, at least one lands on a
-//   closed listener on every run (the graceful variant's refused connections).
+//   for their propagation delay (1.3 s median on a real node): with ~12 reconnections per
+//   rollout, at least one lands on a closed listener on every run (the graceful variant's refused
+//   connections).
 // - 4 s of load before the restart (a 2 s clean baseline at ~18 calls in flight). After the rollout,
 //   3 s is enough where old pods exit at SIGTERM or within one call (1.5 s at most); `fixed` waits
 //   8 s, its preStop sleep (5 s) plus the longest call plus a second, so its last old pod has exited

@@ -11,7 +11,8 @@
 // - RATE 200, WORK_MS 20: 20 calls/s per pod before the scale, light enough that ten more B
 //   processes can start on 2 cores without starving anything.
 // - 10 s after the scale: several times the time a new pod needs to become ready and appear in
-//   DNS (~1-4 s locally, DNS itself follows within milliseconds), so "no traffic" is not "not ready yet", and more than max-connection-age's 9 s bound.
+//   DNS (~1-4 s locally, DNS itself follows within milliseconds), so "no traffic" is not "not
+//   ready yet", and more than max-connection-age's 9 s bound.
 // - A cluster whose CoreDNS caches Service names (kubeadm's `cache 30` up to Kubernetes 1.31; the
 //   platform reads it from the Corefile) may hand a client that resolves again the old list for the
 //   platform's dnsCacheSeconds: the waits after the scale-up
@@ -22,8 +23,8 @@
 // - max-connection-age: MAX_CONNECTION_AGE_MS 5000 (+-10% jitter) on B; A re-resolves at most once
 //   a second (DNS_MIN_TIME_BETWEEN_RESOLUTIONS_MS 1000, grpc-js' default is 30 s, which would hide
 //   the new pods for up to half a minute). A new pod should get its first call within one age
-//   (5.5 s) after it is in DNS (Ready within ~2 s locally); the threshold of 9 s adds 1.5 s for the 1 s resolution of
-//   the per-second counts.
+//   (5.5 s) after it is in DNS (Ready within ~2 s locally); the threshold of 9 s adds 1.5 s for
+//   the 1 s resolution of the per-second counts.
 import type { TraitValue } from '../model/traits.js';
 import type { RoundSpec, Step } from './spec.js';
 
