@@ -15,6 +15,8 @@ API_PORT=6443
 HOST_API_ADDR=127.0.0.1:${GRPC_LAB_NODE_API_PORT:-6443}
 # The cgroup every pod lives under (kubelet's cgroupRoot): one subtree to kill and remove.
 CGROUP_ROOT=${GRPC_LAB_NODE_CGROUP:-grpc-lab-node}
+# Beside the kubelet's kubepods under it: the node's own processes, for the CPU controller.
+NODE_SYSTEM_CGROUP=system
 # The sandbox and DNS images the node's containerd and kubeadm's CoreDNS addon name.
 PAUSE_IMAGE=grpc-lab.local/pause:3.10.1
 DNS_IMAGE_REPO=grpc-lab.local

@@ -8,6 +8,8 @@ KUBE="$1/kube"
 PKI=$NODE_DIR/pki
 KCFG=$NODE_DIR/kubeconfig
 LOGS=$NODE_DIR/logs
+# Before anything starts, so that every component and containerd's shims inherit it (up.sh).
+echo $$ >"/sys/fs/cgroup/cpu/$CGROUP_ROOT/$NODE_SYSTEM_CGROUP/cgroup.procs"
 
 # sysfs shows the network namespace it was mounted in: mount a fresh one, keeping the cgroup
 # hierarchies the kubelet and runc need.

@@ -86,7 +86,7 @@ export const round4: RoundSpec = {
   knobs: [
     { deployment: 'service-b', replicas: true, value: 10, why: 'the starting size; the scale step doubles it' },
     { deployment: 'service-b', env: 'WORK_MS', value: '20', why: 'short calls keep CPU low while ten pods start' },
-    { deployment: 'service-a', env: 'RATE', value: '200', why: '20 calls/s per pod: enough that any traffic to a new pod shows at once' },
+    { deployment: 'service-a', env: 'RATE', value: '100', why: '10 calls/s per pod (5 after the scale-up): enough that any traffic to a new pod shows at once' },
     {
       deployment: 'service-a',
       env: 'DEADLINE_MS',
