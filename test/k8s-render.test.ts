@@ -115,6 +115,7 @@ describe('k8s/base', () => {
       grpc: { port: 50051 },
       initialDelaySeconds: 0,
       periodSeconds: 1,
+      timeoutSeconds: 3,
       failureThreshold: 1,
       successThreshold: 1,
     });
@@ -160,7 +161,9 @@ describe('k8s/base', () => {
       REST_TARGET: 'http://service-b.grpc-lab.svc.cluster.local.:8080',
       NODE_OPTIONS: '--max-semi-space-size=2',
     });
-    expect(c.resources.requests.cpu).toBeTruthy();
+    // The load generator's CPU weight: ten B pods' worth, so pods starting by the ten cannot starve it.
+    expect(c.resources.requests.cpu).toBe('500m');
+    expect(c.readinessProbe.timeoutSeconds).toBe(3);
     expect(c.resources.limits.memory).toBeTruthy();
   });
 
@@ -221,7 +224,10 @@ describe('round 5 clients', () => {
     const clients = compare.filter((o) => o.kind === 'Deployment' && o.metadata.name.startsWith('service-a'));
     expect(clients.map((o) => o.metadata.name).sort()).toEqual(['service-a', 'service-a-grpc-rate', 'service-a-rest', 'service-a-rest-rate']);
     for (const client of clients) {
-      expect([client.metadata.name, envOf(container(client as Obj, 'a')).NODE_OPTIONS]).toEqual([client.metadata.name, envOf(base).NODE_OPTIONS]);
+      const c = container(client as Obj, 'a');
+      expect([client.metadata.name, envOf(c).NODE_OPTIONS]).toEqual([client.metadata.name, envOf(base).NODE_OPTIONS]);
+      // ...and with the same CPU weight and probe: on a cluster the rows compete for the same CPU.
+      expect([client.metadata.name, c.resources, c.readinessProbe]).toEqual([client.metadata.name, base.resources, base.readinessProbe]);
     }
     expect(envOf(base).NODE_OPTIONS).toMatch(/--max-semi-space-size=/);
   });

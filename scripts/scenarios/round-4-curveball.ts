@@ -8,8 +8,11 @@
 //   CPU: with the base's 2 s deadline, max-connection-age lost 48 to 634 calls per run locally and
 //   1,313 to 1,872 on the lab's node (latency p99 3.5 to 6 s), errors of the machine, not of GOAWAY.
 //   The wait still shows in the latency figures.
-// - RATE 200, WORK_MS 20: 20 calls/s per pod before the scale, light enough that ten more B
-//   processes can start on 2 cores without starving anything.
+// - RATE 100, WORK_MS 20: 10 calls/s per pod before the scale, 5 after. At 200 calls/s on the lab's
+//   node, A and B serving took more than one of its two cores, and ten B processes starting
+//   on top (about 0.5 CPU-s each) left A behind its schedule by seconds: calls it sent into
+//   connections whose GOAWAY it had not read yet were refused, retries included. At 100 the same
+//   scale-up costs A's schedule 0.1-0.3 s at p99.
 // - 10 s after the scale: several times the time a new pod needs to become ready and appear in
 //   DNS (~1-4 s locally, DNS itself follows within milliseconds), so "no traffic" is not "not
 //   ready yet", and more than max-connection-age's 9 s bound.
