@@ -292,12 +292,12 @@ describe('k8s/components', () => {
     expect(c.image).toBe('haproxy:2.6');
     expect(c.imagePullPolicy).toBe('IfNotPresent');
     expect(c.args).toEqual(['-f', '/usr/local/etc/haproxy/haproxy.cfg']);
-    expect(envOf(c)).toEqual({ POD_IP: 'fieldRef:status.podIP' });
+    expect(envOf(c)).toEqual({ POD_IP: 'fieldRef:status.podIP', READY_BACKENDS: '1' });
     expect(c.ports).toEqual([
       { name: 'grpc', containerPort: 50051 },
       { name: 'ready', containerPort: 8404 },
     ]);
-    // ready once a B pod is UP behind it (haproxy.cfg's monitor-uri), not as soon as it listens
+    // ready once READY_BACKENDS B pods are UP behind it (haproxy.cfg's monitor-uri), not as soon as it listens
     expect(c.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'ready' });
     expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
     expect(proxy.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true });
@@ -319,6 +319,12 @@ describe('k8s/components', () => {
     expect(pods.spec.clusterIP).toBe('None');
     expect(pods.spec.selector).toEqual({ app: 'service-b' });
     expect(pods.spec.ports).toEqual([{ name: 'grpc', port: 50051, targetPort: 'grpc' }]);
+  });
+
+  it("round 3's l7-proxy: HAProxy reports ready only with every B pod UP behind it", async () => {
+    const objects = await renderOverlay(path.join(PROJECT_ROOT, 'k8s/scenarios/3-constraint/l7-proxy'));
+    const proxy = container(find(objects, 'Deployment', 'l7-proxy'), 'haproxy');
+    expect(envOf(proxy).READY_BACKENDS).toBe(String(find(objects, 'Deployment', 'service-b').spec.replicas));
   });
 
   it('haproxy.cfg holds the lines both platforms rely on', async () => {
@@ -367,7 +373,7 @@ async function haproxyCheck(cfg: string): Promise<{ status: number | null; outpu
   tmpDirs.push(dir);
   const file = path.join(dir, 'haproxy.cfg');
   await writeFile(file, cfg);
-  const r = spawnSync('haproxy', ['-c', '-f', file], { env: { ...process.env, POD_IP: '127.0.0.1' }, encoding: 'utf8' });
+  const r = spawnSync('haproxy', ['-c', '-f', file], { env: { ...process.env, POD_IP: '127.0.0.1', READY_BACKENDS: '1' }, encoding: 'utf8' });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 

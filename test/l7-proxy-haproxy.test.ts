@@ -108,7 +108,7 @@ describe('l7-proxy haproxy.cfg, run by the real haproxy', () => {
       `$1nameserver lab ${dnsIp}:${port}`,
     );
     await writeFile(path.join(tmp, 'haproxy.cfg'), cfg);
-    haproxy = spawn('haproxy', ['-f', path.join(tmp, 'haproxy.cfg')], { env: { ...process.env, POD_IP: proxyIp }, stdio: ['ignore', 'pipe', 'pipe'] });
+    haproxy = spawn('haproxy', ['-f', path.join(tmp, 'haproxy.cfg')], { env: { ...process.env, POD_IP: proxyIp, READY_BACKENDS: '2' }, stdio: ['ignore', 'pipe', 'pipe'] });
     haproxy.stdout!.on('data', (d: Buffer) => (haproxyOutput += d.toString()));
     haproxy.stderr!.on('data', (d: Buffer) => (haproxyOutput += d.toString()));
     const { BackendClient: Client } = loadLabProto();
@@ -123,7 +123,7 @@ describe('l7-proxy haproxy.cfg, run by the real haproxy', () => {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
-  it('reports ready only once a pod is UP in its backend: a client never starts against an empty proxy', async () => {
+  it('reports ready only once READY_BACKENDS pods are UP in its backend: a client never starts against an empty proxy', async () => {
     const ready = async (): Promise<number> =>
       fetch(`http://${proxyIp}:8404/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0);
     // the listener answers (a bare TCP check would pass) but says 503 while no server is UP
@@ -134,6 +134,14 @@ describe('l7-proxy haproxy.cfg, run by the real haproxy', () => {
     }
     expect(before.filter((s) => s !== 0)).not.toEqual([]);
     expect(before.filter((s) => s !== 0 && s !== 503)).toEqual([]);
+    // one pod UP of the two asked for: still 503 after several health checks and DNS refreshes
+    live = podIps.slice(0, 1);
+    const withOne: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      withOne.push(await ready());
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(withOne.filter((s) => s === 200)).toEqual([]);
     live = podIps.slice(0, 2);
     const end = Date.now() + 15_000;
     let status = 0;

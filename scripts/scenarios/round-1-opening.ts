@@ -25,6 +25,10 @@
 //   call waited for CPU (p99 2.4-3.9 s) and `fixed` lost 158-469 calls to their 2 s deadline in
 //   runs that were otherwise clean; one at a time, p99 stays at the work's own ~500 ms. The story
 //   is unchanged: each old pod still leaves the endpoints and gets SIGTERM at the same moment.
+// - CPU requests A 250m, B 50m (the overlays): in proportion to what each burns on the lab's node
+//   (A 1.6 ms, B 1.5 ms of CPU per call), so that when a new B container takes the CPU, A and B
+//   give way alike. With the base's A 500m and B 20m, every B pod stalled at once for about 2 s
+//   at each start and `fixed` lost 1-358 calls to their deadline in 5 of 5 runs there.
 // - 6 s of steady load before the restart: the baseline window (4 s, ~1,200 calls, ~60 shed in
 //   broken) is enough for the per-shed ratios of `retries`; 3 s after the rollout is enough for the
 //   last old pod's calls to end (no preStop here). Shorter than that and `make demo` would still fit

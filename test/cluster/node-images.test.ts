@@ -123,7 +123,7 @@ describe('node/images/build.sh and the images it makes', () => {
     const cfg = path.join(ROOT, 'k8s/components/l7-proxy/haproxy.cfg');
     const r = docker(
       'run', '-d', '--name', 'vh', '--network', 'none', '--user', '1000:1000', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
-      '-e', 'POD_IP=127.0.0.1', '-v', `${path.dirname(cfg)}:/usr/local/etc/haproxy/:ro`, HAPROXY, '-f', '/usr/local/etc/haproxy/haproxy.cfg',
+      '-e', 'POD_IP=127.0.0.1', '-e', 'READY_BACKENDS=1', '-v', `${path.dirname(cfg)}:/usr/local/etc/haproxy/:ro`, HAPROXY, '-f', '/usr/local/etc/haproxy/haproxy.cfg',
     );
     expect(r.status, r.stderr).toBe(0);
     await waitForLog('vh', 'Loading success');
