@@ -76,8 +76,8 @@ done
 cat /sys/fs/cgroup/cpuset/cpuset.cpus >"/sys/fs/cgroup/cpuset/$CGROUP_ROOT/cpuset.cpus"
 cat /sys/fs/cgroup/cpuset/cpuset.mems >"/sys/fs/cgroup/cpuset/$CGROUP_ROOT/cpuset.mems"
 # The node's own processes share one CPU weight beside the pods, as systemd's system.slice does
-# beside kubepods on a real node (node-init.sh joins it). Left in the root cgroup, every thread of
-# the API server, kubelet and containerd weighed as much as all pods together: ten containers
+# beside kubepods on a real node (node-init.sh joins it). Left in the root cgroup they ran as one
+# session (the kernel's autogroup), which weighed as much as all pods together: ten containers
 # starting at once froze the running pods for seconds (round 4 on 2 cores).
 mkdir -p "/sys/fs/cgroup/cpu/$CGROUP_ROOT/$NODE_SYSTEM_CGROUP"
 
