@@ -161,7 +161,7 @@ describe('k8s/base', () => {
       REST_TARGET: 'http://service-b.grpc-lab.svc.cluster.local.:8080',
       NODE_OPTIONS: '--max-semi-space-size=2',
     });
-    // The load generator's CPU weight: ten B pods' worth, so pods starting by the ten cannot starve it.
+    // The load generator's CPU weight: 25 B pods' worth, so ten B pods starting at once cannot starve it.
     expect(c.resources.requests.cpu).toBe('500m');
     expect(c.readinessProbe.timeoutSeconds).toBe(3);
     expect(c.resources.limits.memory).toBeTruthy();
