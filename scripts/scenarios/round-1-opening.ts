@@ -57,9 +57,9 @@ export const round1: RoundSpec = {
   knobs: [
     { deployment: 'service-b', replicas: true, value: 10, why: 'enough pods that two pinned connections leave eight idle' },
     { deployment: 'service-b', env: 'CAPACITY', value: '20', why: 'a pinned pod at 150 calls/s x 100 ms holds 15 in flight and sheds ~5% above 20' },
-    { deployment: 'service-b', env: 'WORK_MS', value: '100', why: 'with CAPACITY 20: overload only where connections pile up' },
+    { deployment: 'service-b', env: 'WORK_MS', value: '200', why: 'with CAPACITY 20: overload only where connections pile up' },
     { deployment: 'service-a', replicas: true, value: 2, why: 'two A pods, two connections: at most 2 busy B pods' },
-    { deployment: 'service-a', env: 'RATE', value: '150', why: '300 calls/s in total: modest for 2 cores, heavy for one pod' },
+    { deployment: 'service-a', env: 'RATE', value: '75', why: '300 calls/s in total: modest for 2 cores, heavy for one pod' },
   ],
   timeline: [
     {
