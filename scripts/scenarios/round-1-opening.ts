@@ -12,8 +12,8 @@
 //   Erlang load): the calls alone took about a core (A 1.6 ms, B 1.5 ms of CPU per call), each B
 //   container start took the rest for seconds, and both failed verdicts there: `fixed` lost 20-35
 //   calls to their deadline in 2 of 5 runs, and in `retries` the pinned pod, at 2-2.7 attempts per
-//   call, ran into its 500m CPU limit and never recovered (p50 up to 1.3 s, errors per refused
-//   attempt above 0.5 in 2 of 5). Half the rate and twice the work keep the Erlang load of a pinned
+//   call (about its 500m CPU limit at 1.5 ms each), never recovered (p50 up to 1.3 s, errors per
+//   refused attempt above 0.5 in 2 of 5). Half the rate and twice the work keep the Erlang load of a pinned
 //   pod, halve the CPU, and double how long a stall the spread load absorbs.
 // - DEADLINE_MS 5000: at half the rate the node still stalls every call for 1-1.5 s now and then
 //   while a B container starts (`fixed` lost 25 calls to a 2 s deadline in 1 of 5 runs, the
