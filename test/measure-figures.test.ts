@@ -39,6 +39,21 @@ describe('computeFigures', () => {
     expect(f.podsPerSecond).toEqual({ median: 2, max: 2 });
   });
 
+  it('counts a pod as serving in a second only with a tenth of its calls or more: a moved connection\'s last calls do not', () => {
+    // Second 0: a connection moves from b-2 to b-3, and b-2 finishes 12 calls it had in flight.
+    // Second 1: ten pods share the calls evenly, each near the line.
+    const even = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`b-${i}`, i % 2 ? 29 : 31]));
+    const data = runData({
+      clients: [
+        client('a-1', [{ s: 0, ok: { 'b-0': 150 } }, { s: 1, ok: even }]),
+        client('a-2', [{ s: 0, ok: { 'b-2': 12, 'b-3': 138 } }]),
+      ],
+      pods: tenPods,
+    });
+    expect(computeFigures(data, range(0, 1)).podsPerSecond).toEqual({ median: 2, max: 2 });
+    expect(computeFigures(data, range(1, 2)).podsPerSecond).toEqual({ median: 5, max: 5 });
+  });
+
   it('leaves out pods gone before the window and counts pods that lived in it', () => {
     const pods = [podRecord('old', -30, { vanishedS: 5 }), podRecord('new', 8), podRecord('steady', -30)];
     const data = runData({ clients: [client('a-1', [{ s: 10, ok: { new: 10, steady: 10 } }])], pods });

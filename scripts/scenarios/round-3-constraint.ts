@@ -143,7 +143,9 @@ export const round3: RoundSpec = {
         },
         {
           name: 'does not balance: <= 2 pods in a typical second',
-          explanation: 'At any moment the two connections still pin two pods.',
+          explanation:
+            'At any moment the two connections still pin two pods (a pod counts in a second when it served a tenth of its calls: ' +
+            'the few calls a moved connection finishes on its old pod do not).',
           metric: 'podsPerSecondMedian',
           op: '<=',
           threshold: 2,
