@@ -111,8 +111,9 @@ function perSecondPods(buckets: StatsBucket[]): number[] {
     seconds.set(b.t, served);
   }
   return [...seconds.values()].map((served) => {
-    const total = [...served.values()].reduce((s, n) => s + n, 0);
-    return [...served.values()].filter((n) => n > 0 && n >= SERVING_SHARE * total).length;
+    const counts = [...served.values()];
+    const total = counts.reduce((s, n) => s + n, 0);
+    return counts.filter((n) => n > 0 && n >= SERVING_SHARE * total).length;
   });
 }
 

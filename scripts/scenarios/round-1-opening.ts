@@ -6,15 +6,15 @@
 //   pod pinned by one pick_first connection at 75 calls/s holds 15 on average and sheds about 5%
 //   of them above 20 (Erlang loss); the same load spread over 10 pods (15 calls/s each, 3 in
 //   flight) would need a stall of about 1.3 s to reach 20. Work is capped at 5x its mean (1 s),
-//   inside A's 2 s deadline.
+//   well inside A's 5 s deadline (below).
 // - A x2, RATE 75 each: 150 calls/s in total, two pick_first connections, so at most 2 of the 10
 //   B pods do any work. Measured on the lab's node at 2 x 150 calls/s with 100 ms of work (the same
 //   Erlang load): the calls alone took about a core (A 1.6 ms, B 1.5 ms of CPU per call), each B
 //   container start took the rest for seconds, and both failed verdicts there: `fixed` lost 20-35
 //   calls to their deadline in 2 of 5 runs, and in `retries` the pinned pod, at 2-2.7 attempts per
 //   call (about its 500m CPU limit at 1.5 ms each), never recovered (p50 up to 1.3 s, errors per
-//   refused attempt above 0.5 in 2 of 5). Half the rate and twice the work keep the Erlang load of a pinned
-//   pod, halve the CPU, and double how long a stall the spread load absorbs.
+//   refused attempt above 0.5 in 2 of 5). Half the rate and twice the work keep the Erlang load
+//   of a pinned pod, halve the CPU, and double how long a stall the spread load absorbs.
 // - DEADLINE_MS 5000: at half the rate the node still stalls every call for 1-1.5 s now and then
 //   while a B container starts (`fixed` lost 25 calls to a 2 s deadline in 1 of 5 runs, the
 //   slowest of them 2.35 s), and work itself may take up to 1 s. The round is about UNAVAILABLE;
