@@ -14,7 +14,8 @@ node_pids() {
   for f in "$NODE_DIR"/pids/*; do [ -e "$f" ] && cat "$f"; done
   ip netns pids "$NODE_NETNS" 2>/dev/null
   local pids_cgroup=/sys/fs/cgroup/pids/$CGROUP_ROOT
-  [ -d "$pids_cgroup" ] && find "$pids_cgroup" -name cgroup.procs -exec cat {} +
+  # A container may exit between find and cat: its file is gone, and so is its process.
+  [ -d "$pids_cgroup" ] && find "$pids_cgroup" -name cgroup.procs -exec cat {} + 2>/dev/null
 }
 if [ -d "$NODE_DIR/pids" ] || ip netns list | grep -qw "$NODE_NETNS"; then
   [ -n "$quiet" ] || say "stopping the node"
