@@ -12,6 +12,7 @@ import { fieldDifferences, modelName, typedModelProblems } from '../scripts/plat
 import { renderOverlay } from '../scripts/platforms/render.js';
 import { overlayWith, removeOverlays } from './helpers/kind-fakes.js';
 import { PROJECT_ROOT } from './helpers/processes.js';
+import { scenarioOverlayDirs } from './helpers/scenario-overlays.js';
 
 const K8S = path.join(PROJECT_ROOT, 'k8s');
 
@@ -23,14 +24,8 @@ function subdirs(dir: string): string[] {
   }
 }
 
-/** Every directory under k8s/scenarios that holds a kustomization.yaml, however deep. */
-function scenarioOverlays(dir = path.join(K8S, 'scenarios')): string[] {
-  const here = readdirSync(dir).includes('kustomization.yaml') ? [dir] : [];
-  return [...here, ...subdirs(dir).flatMap((d) => scenarioOverlays(path.join(dir, d)))];
-}
-
 const components = subdirs(path.join(K8S, 'components'));
-const scenarios = subdirs(path.join(K8S, 'scenarios')).length > 0 ? scenarioOverlays() : [];
+const scenarios = scenarioOverlayDirs();
 
 afterAll(removeOverlays);
 
@@ -54,13 +49,16 @@ describe('typed-model round trip of every overlay', () => {
   it('finds the components and scenario overlays it checks', () => {
     expect(components.length).toBeGreaterThan(0);
     expect(components).toContain('l7-proxy');
+    expect(scenarios.map((s) => path.relative(K8S, s))).toContain('scenarios/3-constraint/l7-proxy');
+    // A round's shared knobs render only through its variants.
+    expect(scenarios.filter((s) => s.endsWith('knobs'))).toEqual([]);
   });
 
   it.each(components)('k8s/base + component %s', async (component) => {
     expectCleanRoundTrip(await renderOverlay(await overlayWith([component])));
   });
 
-  it.runIf(scenarios.length > 0).each(scenarios.map((s) => path.relative(PROJECT_ROOT, s)))('%s', async (overlay) => {
+  it.each(scenarios.map((s) => path.relative(PROJECT_ROOT, s)))('%s', async (overlay) => {
     expectCleanRoundTrip(await renderOverlay(path.join(PROJECT_ROOT, overlay)));
   });
 });

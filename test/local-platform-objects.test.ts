@@ -1,7 +1,6 @@
 // How the local platform reads rendered manifests, without starting anything: defaults and
 // rounding as Kubernetes applies them, one-line rejections, the image mapping, pod names, the
 // container environment, and the rolling-update arithmetic under every combination of budgets.
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { containerEnv, expandVars } from '../scripts/platforms/local/container-env.js';
@@ -15,6 +14,7 @@ import { renderOverlay } from '../scripts/platforms/render.js';
 import { Rng } from '../services/shared/rng.js';
 import { configMap, deployment, service, serviceB } from './fixtures/local/objects.js';
 import { PROJECT_ROOT } from './helpers/processes.js';
+import { scenarioOverlayDirs } from './helpers/scenario-overlays.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -108,12 +108,7 @@ describe('reading objects', () => {
   });
 
   it('accepts every scenario overlay of the lab and can run every image in it', async () => {
-    const overlays = execFileSync('find', ['k8s/scenarios', '-name', 'kustomization.yaml'], { cwd: PROJECT_ROOT, encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map((f) => path.join(PROJECT_ROOT, path.dirname(f)));
-    for (const dir of [path.join(PROJECT_ROOT, 'k8s/base'), ...overlays]) {
+    for (const dir of [path.join(PROJECT_ROOT, 'k8s/base'), ...scenarioOverlayDirs()]) {
       const lab = readObjects(await renderOverlay(dir));
       expect(lab.deployments.length).toBeGreaterThan(0);
       for (const d of lab.deployments) expect(typeof resolveImage(d.template.container, d.name)).toBe('function');
