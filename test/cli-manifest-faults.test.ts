@@ -72,6 +72,19 @@ async function inject(file: string, from: string, to: string): Promise<void> {
 }
 
 /**
+ * A patch of B's pod spec in the headless overlay itself: its numbers come from the round's knobs
+ * Component, so a fault there would break every variant of round 3, not only this one.
+ */
+const patchB = (podSpec: string): Promise<void> =>
+  inject(
+    KUSTOMIZATION,
+    '  - ../../../components/headless\n',
+    '  - ../../../components/headless\npatches:\n  - patch: |-\n      apiVersion: apps/v1\n      kind: Deployment\n' +
+      '      metadata:\n        name: service-b\n      spec:\n        template:\n          spec:\n' +
+      podSpec,
+  );
+
+/**
  * `value: 20` for A's DEADLINE_MS in the base. (In an overlay's patch kustomize's merge may quote a
  * number over a quoted value it replaces; a base file or a new entry keeps the number as written.)
  */
@@ -97,7 +110,7 @@ describe('lab run with a fault in its manifests', () => {
   });
 
   it('a mistyped field: exit 2, one line naming the object and the field, nothing started', async () => {
-    await inject(KUSTOMIZATION, '            containers:\n              - name: b', '            contaners:\n              - name: b');
+    await patchB('            contaners:\n              - name: b\n');
     const { code, stderr, stdout } = await lab('run', '3', '--variant', 'headless', '--platform', 'recorder');
     expect(code).toBe(2);
     expect(stderr).toEqual([
@@ -116,7 +129,7 @@ describe('lab run with a fault in its manifests', () => {
   });
 
   it('a kustomize error that spans several lines: exit 2, one line with kustomize\'s reason, nothing started', async () => {
-    await inject(KUSTOMIZATION, '            containers:\n              - name: b\n', '            containers: 3\n            initContainers:\n              - name: b\n');
+    await patchB('            containers: 3\n');
     const { code, stderr, stdout } = await lab('run', '3', '--variant', 'headless', '--platform', 'recorder');
     expect(code).toBe(2);
     expect(stderr).toEqual([
@@ -127,7 +140,7 @@ describe('lab run with a fault in its manifests', () => {
   });
 
   it('every variant is checked before the first one runs: a fault in a later one stops the whole round', async () => {
-    await inject(KUSTOMIZATION, '            containers:\n              - name: b', '            contaners:\n              - name: b');
+    await patchB('            contaners:\n              - name: b\n');
     const { code, stderr, stdout } = await lab('run', '3', '--platform', 'recorder');
     expect(round3.variants.map((v) => v.name).indexOf('headless')).toBeGreaterThan(0);
     expect(code).toBe(2);

@@ -7,6 +7,7 @@ export type Dispatch = (lagMs: number) => void;
 
 export class Generator {
   private origin = 0;
+  private startedAtMs = 0;
   private scheduling = false;
   private timer: NodeJS.Timeout | undefined;
 
@@ -20,18 +21,23 @@ export class Generator {
   /** Starts the schedule; returns its origin in wall-clock milliseconds. */
   start(): number {
     this.origin = performance.now();
-    const startedAtMs = Date.now();
+    this.startedAtMs = Date.now();
     this.scheduling = true;
     this.tick();
-    return startedAtMs;
+    return this.startedAtMs;
   }
 
-  /** No more calls; the loop keeps ticking once a second so buckets still close during the drain. */
-  stopScheduling(): void {
+  /**
+   * No more calls; the loop keeps ticking once a second so buckets still close during the drain.
+   * Returns the cut-off in wall-clock ms: every call due up to it started, none after it.
+   */
+  stopScheduling(): number {
     // Calls that fell due before the stop still start: a starved process can see the signal before
     // the timer that was due first, and the schedule up to the stop must stay whole.
-    if (this.scheduling) this.startDue();
+    const cutoff = performance.now() - this.origin;
+    if (this.scheduling) this.startDue(cutoff);
     this.scheduling = false;
+    return Math.round(this.startedAtMs + cutoff);
   }
 
   /** Ends the loop. */
@@ -41,9 +47,8 @@ export class Generator {
     this.timer = undefined;
   }
 
-  private startDue(): void {
+  private startDue(now = performance.now() - this.origin): void {
     const { schedule, origin } = this;
-    const now = performance.now() - origin;
     while (schedule.next <= now) {
       // Each call's own start time: in a burst, the last call really starts later than the first.
       this.dispatch(performance.now() - origin - schedule.next);

@@ -56,8 +56,10 @@ class Linger {
 
 async function shutdown(p: ShutdownParts, signal: NodeJS.Signals, linger: Linger): Promise<void> {
   const log = (event: string, fields?: Record<string, unknown>): void => logEvent('a', p.pod, event, fields);
-  log('sigterm', { signal, inFlight: p.accounting.inFlight });
-  p.generator.stopScheduling();
+  // The cut-off is taken before the line is written: a write to a slow pipe must not let calls
+  // fall due between the logged time and the stop.
+  const stoppedAtMs = p.generator.stopScheduling();
+  log('sigterm', { signal, inFlight: p.accounting.inFlight, stoppedAtMs });
   p.accounting.stopping = true;
   const waitStart = performance.now();
   // Every call carries a deadline of DEADLINE_MS, so none outlives this wait by more than a tick.
