@@ -182,7 +182,8 @@ export const round1: RoundSpec = {
           window: 'steady',
           op: '>=',
           // Without retries this is exactly 1. With them it is 1 + the share of calls shed at least
-          // once: ~5% when pinned (Erlang loss), measured below 1.01 once in a 4 s window, hence 10 s (top of file).
+          // once: ~5% when pinned (Erlang loss). It measured below 1.01 once in a 4 s window, hence
+          // the 10 s window (top of file).
           threshold: 1.01,
         },
       ],
