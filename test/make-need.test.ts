@@ -135,7 +135,12 @@ describe('the make targets install what they need before anything else', () => {
   });
 
   it('without root, make test-deps stops with the one line and make fails', () => {
-    const r = spawnSync('make', ['--no-print-directory', 'test-deps', 'TEST_PACKAGES=lab-no-such-package-xyz'], { cwd: PROJECT_ROOT, encoding: 'utf8', ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}) });
+    // The Makefile and mk/ copied to the test's own world-readable directory: a checkout may sit in
+    // a directory nobody cannot enter (a mktemp -d, a home directory).
+    copyFileSync(path.join(PROJECT_ROOT, 'Makefile'), path.join(dir, 'Makefile'));
+    spawnSync('cp', ['-r', path.join(PROJECT_ROOT, 'mk'), path.join(dir, 'mk')]);
+    spawnSync('chmod', ['-R', 'a+rX', dir]);
+    const r = spawnSync('make', ['--no-print-directory', 'test-deps', 'TEST_PACKAGES=lab-no-such-package-xyz'], { cwd: dir, encoding: 'utf8', ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}) });
     expect(r.status).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe('make test needs lab-no-such-package-xyz: as root, run: apt-get update && apt-get install -y --no-install-recommends lab-no-such-package-xyz');
   });
