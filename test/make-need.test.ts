@@ -2,7 +2,7 @@
 // as root, it installs the missing packages with apt-get; without root it stops with one line.
 // apt-get is a stub on a PATH of its own that records its arguments, so nothing is installed here.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -138,7 +138,7 @@ describe('the make targets install what they need before anything else', () => {
     // The Makefile and mk/ copied to the test's own world-readable directory: a checkout may sit in
     // a directory nobody cannot enter (a mktemp -d, a home directory).
     copyFileSync(path.join(PROJECT_ROOT, 'Makefile'), path.join(dir, 'Makefile'));
-    spawnSync('cp', ['-r', path.join(PROJECT_ROOT, 'mk'), path.join(dir, 'mk')]);
+    cpSync(path.join(PROJECT_ROOT, 'mk'), path.join(dir, 'mk'), { recursive: true });
     spawnSync('chmod', ['-R', 'a+rX', dir]);
     const r = spawnSync('make', ['--no-print-directory', 'test-deps', 'TEST_PACKAGES=lab-no-such-package-xyz'], { cwd: dir, encoding: 'utf8', ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}) });
     expect(r.status).toBe(2);
